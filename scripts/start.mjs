@@ -1,0 +1,96 @@
+// `npm start`: installs what is missing, then runs the embedded stack as one supervised group:
+// Temporal dev server (unless one already answers on 7233) and Storelink (API + worker, which
+// migrates the database at start). Ctrl-C stops Storelink first, then Temporal.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BootstrapError, build, ensureNodeModules, ensureTemporalCli, projectRoot } from './bootstrap.mjs';
+import { NAMESPACE, UI_PORT, startTemporalDevServer, waitFor } from './temporal-dev-server.mjs';
+
+const dataDir = path.resolve(projectRoot, process.env.STORELINK_DATA_DIR || '.data');
+const devTokenFile = path.join(dataDir, 'dev-token');
+const apiHost = process.env.API_HOST || '127.0.0.1';
+const apiUrl = `http://${apiHost === '0.0.0.0' ? '127.0.0.1' : apiHost}:${process.env.API_PORT || 8080}`;
+
+const children = [];
+let stopping = false;
+
+function waitExit(child) {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', resolve));
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  // Reverse start order: Storelink drains its worker while Temporal is still there.
+  for (const { name, child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    console.log(`[start] stopping ${name}…`);
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+    const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    await waitExit(child);
+    clearTimeout(killer);
+  }
+  process.exit(code);
+}
+
+async function readyz() {
+  try {
+    return (await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  ensureNodeModules();
+  const temporalBinary = ensureTemporalCli();
+  build();
+
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const temporal = await startTemporalDevServer(temporalBinary, dataDir);
+  if (temporal) children.push({ name: 'Temporal dev server', child: temporal });
+  else console.log('[start] a Temporal server already answers on 7233: using it');
+
+  const app = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--dev-token-file', devTokenFile], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    detached: true,
+    env: { LOG_FORMAT: 'pretty', ...process.env, STORELINK_DATA_DIR: dataDir },
+  });
+  children.push({ name: 'Storelink (API + worker)', child: app });
+  for (const { name, child } of children) {
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping the rest`);
+      void stopAll(1);
+    });
+  }
+
+  await waitFor(readyz, 'Storelink API', 120_000);
+  await waitFor(async () => fs.existsSync(devTokenFile), 'dev token', 10_000);
+  const token = fs.readFileSync(devTokenFile, 'utf8').trim();
+  console.log(`
+  Storelink is up (${((Date.now() - started) / 1000).toFixed(1)} s)
+    Temporal Web UI  http://localhost:${UI_PORT}/namespaces/${NAMESPACE}/workflows
+    API              ${apiUrl}
+    API docs         ${apiUrl}/docs
+    Dev API token    ${token}
+    Data             ${dataDir}  (delete it to start afresh)
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof BootstrapError ? `[bootstrap] ${error.message}` : `[start] ${error.message}`);
+  void stopAll(1);
+});

@@ -1,0 +1,71 @@
+import crypto from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { requireApiToken } from './auth';
+import { handleError, handleNotFound } from './errors';
+import { healthRoutes } from './routes/health';
+import { statusRoutes } from './routes/status';
+import { tokenRoutes } from './routes/tokens';
+
+export interface ApiDependencies {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  bodyLimitBytes: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    // A caller's X-Request-Id is kept when sane, so one id follows a request across systems.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Storelink API',
+        version: '1',
+        description: 'WMS and operations API of Storelink. Every /v1 route needs `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, deps);
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', requireApiToken(deps.db));
+      await v1.register(statusRoutes, deps);
+      await v1.register(tokenRoutes, deps);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}
