@@ -2,10 +2,12 @@
 // dev server (started once by test/setup/global-setup.ts) and PGlite, or Postgres when DATABASE_URL is set.
 import { spawnSync } from 'node:child_process';
 import { BootstrapError, ensureNodeModules, ensureTemporalCli, projectRoot } from './bootstrap.mjs';
+import { ensureShopifySchema } from './shopify-schema.mjs';
 
 try {
   ensureNodeModules();
   const temporalCli = ensureTemporalCli();
+  await ensureShopifySchema(projectRoot); // the Shopify emulator validates every document against it
   const result = spawnSync(
     process.execPath,
     // PGlite loads its WebAssembly through dynamic import, which Jest's VM allows only with this flag.

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { config, ConfigError } from '../config';
 import { databaseTargetFor, openDatabase, type DatabaseHandle } from '../db/client';
 import { createApiToken, listApiTokens, revokeApiToken } from '../db/repositories/api-tokens';
@@ -13,7 +13,9 @@ export function buildCli(): Command {
   const program = new Command('storelink')
     .description('Storelink: connects your WMS to Shopify, Amazon, ShipStation and Salesforce.')
     .showHelpAfterError()
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    // throw instead of process.exit, so runCli decides the exit code (and tests can call it)
+    .exitOverride();
 
   program
     .command('serve')
@@ -101,6 +103,10 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode; // commander has already printed help or the usage error
+      return;
+    }
     console.error(error instanceof ConfigError ? error.message : `storelink: ${(error as Error).message}`);
     process.exitCode = 1;
   }

@@ -67,8 +67,10 @@ async function fetchJson(url: string): Promise<{ ok: boolean; body?: unknown; pr
     const body: unknown = await response.json().catch(() => undefined);
     return { ok: response.ok, body, problem: response.ok ? undefined : `HTTP ${response.status}` };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return { ok: false, problem: cause?.code === 'ECONNREFUSED' ? 'connection refused' : (error as Error).message };
+    // fetch hides the reason in its cause ("fetch failed" alone helps nobody)
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const problem = cause?.code === 'ECONNREFUSED' ? 'connection refused' : (cause?.message ?? (error as Error).message);
+    return { ok: false, problem };
   }
 }
 

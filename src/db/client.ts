@@ -95,7 +95,7 @@ function acquireDirectoryLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(fs.readFileSync(lockFile, 'utf8'));
-      if (holder && holder !== process.pid && isAlive(holder)) throw new DatabaseLockedError(dataDir, holder);
+      if (holder && isAlive(holder)) throw new DatabaseLockedError(dataDir, holder);
       fs.rmSync(lockFile, { force: true }); // left behind by a process that died
     }
   }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db/client';
 import { connections, listings, orders, products, shipments, webhookReceipts } from '../../src/db/schema';
-import { createTestDatabase, pgErrorOf } from '../helpers/db';
+import { createTestDatabase, pgErrorOf, queryRows } from '../helpers/db';
 
 const SPEC_TABLES = [
   'api_tokens',
@@ -52,19 +52,21 @@ async function insertOrder(channelOrderId: string) {
 
 describe('§10 schema: migrations applied to an empty database', () => {
   it('creates every table of SPEC §10', async () => {
-    const rows = await handle.db.execute<{ table_name: string }>(
+    const rows = await queryRows<{ table_name: string }>(
+      handle.db,
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    expect(rows.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(SPEC_TABLES));
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(SPEC_TABLES));
   });
 
   it('uses timestamptz for every timestamp column', async () => {
-    const rows = await handle.db.execute<{ column: string; data_type: string }>(
+    const rows = await queryRows<{ column: string; data_type: string }>(
+      handle.db,
       sql`select table_name || '.' || column_name as column, data_type from information_schema.columns
           where table_schema = 'public' and data_type like 'timestamp%'`,
     );
-    expect(rows.rows.length).toBeGreaterThan(20);
-    expect(rows.rows.filter((r) => r.data_type !== 'timestamp with time zone')).toEqual([]);
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.filter((r) => r.data_type !== 'timestamp with time zone')).toEqual([]);
   });
 
   it('stores statuses as Postgres enums that refuse unknown values', async () => {

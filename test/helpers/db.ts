@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
-import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { sql, type SQL } from 'drizzle-orm';
+import { openDatabase, type Database, type DatabaseHandle } from '../../src/db/client';
 
 /**
  * A migrated database of this test file's own: PGlite in memory when DATABASE_URL is unset,
  * otherwise a fresh database on that Postgres server, dropped again by close().
  */
-export async function createTestDatabase(): Promise<DatabaseHandle> {
+export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDatabase({ kind: 'pglite' });
@@ -21,6 +22,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   await handle.migrate();
   return {
     ...handle,
+    url: url.toString(),
     async close() {
       await handle.close();
       await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
@@ -42,4 +44,10 @@ async function adminQuery(serverUrl: string, statement: string): Promise<void> {
 export function pgErrorOf(error: unknown): { code?: string; constraint?: string } {
   const cause = (error as { cause?: unknown }).cause ?? error;
   return cause as { code?: string; constraint?: string };
+}
+
+/** Rows of a raw SQL query; both drivers return `{ rows }` (the shared Database type cannot say so). */
+export async function queryRows<T>(db: Database, query: SQL | string): Promise<T[]> {
+  const result = (await db.execute(typeof query === 'string' ? sql.raw(query) : query)) as unknown as { rows: T[] };
+  return result.rows;
 }
