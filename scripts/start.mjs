@@ -1,16 +1,19 @@
 // `npm start`: installs what is missing, then runs the embedded stack as one supervised group:
-// Temporal dev server (unless one already answers on 7233) and Storelink (API + worker, which
-// migrates the database at start). Ctrl-C stops Storelink first, then Temporal.
+// Temporal dev server (unless one already answers on 7233), the Shopify emulator with a demo
+// store, and Storelink (API + worker, which migrates the database at start). Ctrl-C stops them
+// in reverse order, so Storelink drains while Temporal is still there.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BootstrapError, build, ensureNodeModules, ensureTemporalCli, projectRoot } from './bootstrap.mjs';
-import { NAMESPACE, UI_PORT, startTemporalDevServer, waitFor } from './temporal-dev-server.mjs';
+import { ensureShopifySchema } from './shopify-schema.mjs';
+import { NAMESPACE, UI_PORT, portAnswers, startTemporalDevServer, waitFor } from './temporal-dev-server.mjs';
 
 const dataDir = path.resolve(projectRoot, process.env.STORELINK_DATA_DIR || '.data');
 const devTokenFile = path.join(dataDir, 'dev-token');
 const apiHost = process.env.API_HOST || '127.0.0.1';
 const apiUrl = `http://${apiHost === '0.0.0.0' ? '127.0.0.1' : apiHost}:${process.env.API_PORT || 8080}`;
+const shopifyEmulatorPort = Number(process.env.SHOPIFY_EMULATOR_PORT || 8701);
 
 const children = [];
 let stopping = false;
@@ -52,6 +55,7 @@ async function main() {
   const started = Date.now();
   ensureNodeModules();
   const temporalBinary = ensureTemporalCli();
+  await ensureShopifySchema(projectRoot);
   build();
 
   process.on('SIGINT', () => void stopAll(0));
@@ -60,6 +64,15 @@ async function main() {
   const temporal = await startTemporalDevServer(temporalBinary, dataDir);
   if (temporal) children.push({ name: 'Temporal dev server', child: temporal });
   else console.log('[start] a Temporal server already answers on 7233: using it');
+
+  // Demo only: a local Shopify (emulators/shopify) with a seeded store; production never starts it.
+  const shopify = spawn(process.execPath, ['dist/emulators/shopify/main.js'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+    env: { ...process.env, SHOPIFY_EMULATOR_PORT: String(shopifyEmulatorPort) },
+  });
+  children.push({ name: 'Shopify emulator (demo)', child: shopify });
 
   const app = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--dev-token-file', devTokenFile], {
     cwd: projectRoot,
@@ -77,6 +90,7 @@ async function main() {
   }
 
   await waitFor(readyz, 'Storelink API', 120_000);
+  await waitFor(() => portAnswers(shopifyEmulatorPort), 'Shopify emulator', 30_000);
   await waitFor(async () => fs.existsSync(devTokenFile), 'dev token', 10_000);
   const token = fs.readFileSync(devTokenFile, 'utf8').trim();
   console.log(`
@@ -85,6 +99,7 @@ async function main() {
     API              ${apiUrl}
     API docs         ${apiUrl}/docs
     Dev API token    ${token}
+    Demo Shopify     http://127.0.0.1:${shopifyEmulatorPort}/shops/demo.myshopify.com  (emulator; token shpat_demo)
     Data             ${dataDir}  (delete it to start afresh)
   Ctrl-C stops everything.
 `);
