@@ -15,13 +15,13 @@ export const NAMESPACE = 'default';
  * SQLite in WAL mode with synchronous=normal: ~2.5× the workflow-start rate of the default
  * settings and still survives a killed server process (PLATFORM.md, SPEC N-7).
  */
-export function devServerArgs(dbFile) {
+export function devServerArgs(dbFile, { port = GRPC_PORT, uiPort = UI_PORT } = {}) {
   return [
     'server', 'start-dev',
     '--db-filename', dbFile,
     '--ip', '127.0.0.1',
-    '--port', String(GRPC_PORT),
-    '--ui-port', String(UI_PORT),
+    '--port', String(port),
+    '--ui-port', String(uiPort),
     '--namespace', NAMESPACE,
     ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     '--sqlite-pragma', 'journal_mode=wal',
