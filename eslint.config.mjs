@@ -20,12 +20,13 @@ export default tseslint.config(
     // Workflow code is replayed: no I/O, no wall clock, no randomness, no timers but the SDK's (STYLE.md).
     files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process'], message: 'no Node I/O in workflow or domain code' },
-            { group: ['**/activities', '**/activities/*', '**/db', '**/db/*', '**/channels', '**/channels/*', '**/api', '**/api/*', '**/config'], message: 'workflows import only @temporalio/workflow, src/domain and src/definitions' },
+            { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'workflows reach activities through proxyActivities (type imports only)' },
+            { group: ['**/db', '**/db/*', '**/channels', '**/channels/*', '**/api', '**/api/*', '**/config'], message: 'workflows import only @temporalio/workflow, src/domain and src/definitions' },
             { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'not available inside the workflow sandbox' },
           ],
         },

@@ -47,14 +47,14 @@ export async function serve(options: ServeOptions): Promise<void> {
       connection,
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
-      activities: createActivities({ db: database.db, secrets, log }),
+      activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue }),
     });
     workerRun = worker.run();
   }
 
   let api: FastifyInstance | undefined;
   if (options.roles.includes('api')) {
-    api = await buildApi({ db: database.db, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, log, bodyLimitBytes: cfg.api.bodyLimitBytes });
+    api = await buildApi({ db: database.db, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, secrets, log, bodyLimitBytes: cfg.api.bodyLimitBytes });
     await api.listen({ host: cfg.api.host, port: cfg.api.port });
   }
   if (options.devTokenFile) await ensureDevToken(database.db, options.devTokenFile);

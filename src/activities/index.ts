@@ -1,18 +1,29 @@
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import type { SecretBox } from '../security/secret-box';
+import { openChannelAdapter } from './channel-adapter';
+import { createConnectionActivities } from './connections';
+import { createProductsActivities } from './products';
 
 /** What activities need from the process: they load credentials and data by id, never from their arguments. */
 export interface ActivityDependencies {
   db: Database;
   secrets: SecretBox;
   log: Logger;
+  /** for the schedules a connection owns */
+  temporal: Client;
+  taskQueue: string;
 }
 
-/**
- * All activities, bound to their dependencies. Grouped by concern (connections, orders, shipments,
- * inventory) as their issues land; until then the worker registers none.
- */
-export function createActivities(_deps: ActivityDependencies): Record<string, (...args: never[]) => Promise<unknown>> {
-  return {};
+/** Every activity the worker registers, bound to its dependencies, grouped by concern. */
+export function createActivities(deps: ActivityDependencies) {
+  const { db, secrets, log } = deps;
+  return {
+    ...createConnectionActivities({
+      ...deps,
+      openAdapter: (connectionId, slot) => openChannelAdapter({ db, secrets, log }, connectionId, { slot }),
+    }),
+    ...createProductsActivities({ db, secrets, log }),
+  };
 }

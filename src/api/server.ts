@@ -9,9 +9,12 @@ import {
   serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
+import type { SecretBox } from '../security/secret-box';
 import { requireApiToken } from './auth';
 import { handleError, handleNotFound } from './errors';
+import { connectionRoutes } from './routes/connections';
 import { healthRoutes } from './routes/health';
+import { productRoutes } from './routes/products';
 import { statusRoutes } from './routes/status';
 import { tokenRoutes } from './routes/tokens';
 
@@ -19,6 +22,8 @@ export interface ApiDependencies {
   db: Database;
   temporal: Client;
   taskQueue: string;
+  /** seals channel credentials before they are stored */
+  secrets: SecretBox;
   log: Logger;
   bodyLimitBytes: number;
 }
@@ -63,6 +68,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     async (v1) => {
       v1.addHook('onRequest', requireApiToken(deps.db));
       await v1.register(statusRoutes, deps);
+      await v1.register(connectionRoutes, deps);
+      await v1.register(productRoutes, deps);
       await v1.register(tokenRoutes, deps);
     },
     { prefix: '/v1' },

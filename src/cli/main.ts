@@ -3,6 +3,7 @@ import { config, ConfigError } from '../config';
 import { databaseTargetFor, openDatabase, type DatabaseHandle } from '../db/client';
 import { createApiToken, listApiTokens, revokeApiToken } from '../db/repositories/api-tokens';
 import { serve, type Role } from '../serve';
+import { registerConnectionCommands } from './connections';
 import { collectStatus, formatStatus } from './status';
 
 /**
@@ -34,6 +35,8 @@ export function buildCli(): Command {
       console.log(formatStatus(components));
       if (components.some((c) => !c.ok)) process.exitCode = 1;
     });
+
+  registerConnectionCommands(program);
 
   const db = program.command('db').description('database maintenance');
   db.command('migrate')

@@ -85,6 +85,10 @@ export const connectionCredentials = pgTable('connection_credentials', {
   keyId: text('key_id').notNull(),
   /** expiry the channel told us (Amazon: 12 months), for C-5 warnings */
   expiresAt: timestamptz('expires_at'),
+  /** rotated-in credentials awaiting validation; promoted or discarded, never used before (C-2) */
+  pendingCiphertext: text('pending_ciphertext'),
+  pendingKeyId: text('pending_key_id'),
+  pendingExpiresAt: timestamptz('pending_expires_at'),
   createdAt: createdAt(),
   rotatedAt: timestamptz('rotated_at'),
 });

@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApi } from '../../src/api/server';
 import type { Database } from '../../src/db/client';
+import { createSecretBox, type SecretBox } from '../../src/security/secret-box';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -11,11 +13,12 @@ export interface RunningApi {
 }
 
 /** The real API on a real socket (port 0), so body limits and parsing are the server's own. */
-export async function startTestApi(deps: { db: Database; temporal: Client; taskQueue: string; bodyLimitBytes?: number }): Promise<RunningApi> {
+export async function startTestApi(deps: { db: Database; temporal: Client; taskQueue: string; bodyLimitBytes?: number; secrets?: SecretBox }): Promise<RunningApi> {
   const app = await buildApi({
     db: deps.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue,
+    secrets: deps.secrets ?? createSecretBox(crypto.randomBytes(32)),
     log: pino({ level: 'silent' }),
     bodyLimitBytes: deps.bodyLimitBytes ?? 1024 * 1024,
   });

@@ -1,0 +1,171 @@
+import { heartbeat } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { AuthError, ChannelError, type ChannelAdapter } from '../channels';
+import type { Database } from '../db/client';
+import {
+  findLiveConnectionToStore,
+  getConnection,
+  recordStoreIdentity,
+  saveConnectionSettings,
+  updateConnectionState,
+} from '../db/repositories/connections';
+import { type CredentialSlot, discardPendingCredentials, promotePendingCredentials } from '../db/repositories/credentials';
+import { recordEvent } from '../db/repositories/integration-events';
+import type { SyncStream } from '../domain/connection-lifecycle';
+import { capabilitiesNeededBy, type ConnectionSettings, parseConnectionSettings } from '../domain/connection-settings';
+import { toActivityFailure } from './channel-failures';
+import {
+  deleteConnectionSchedules,
+  ensureConnectionSchedules,
+  setConnectionSchedulesPaused,
+  triggerConnectionSchedules,
+} from '../temporal/schedules';
+
+export interface ConnectionActivityDependencies {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  /** builds the connection's channel adapter from its stored (active or pending) credentials */
+  openAdapter(connectionId: string, slot?: CredentialSlot): Promise<ChannelAdapter>;
+}
+
+export type CredentialsCheck = { ok: true; storeName: string } | { ok: false; reason: string };
+
+/** How many days back the initial import looks for open orders (settings.orderFilters.lookbackDays). */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function createConnectionActivities(deps: ConnectionActivityDependencies) {
+  const { db } = deps;
+
+  async function settingsOf(connectionId: string): Promise<{ settings: ConnectionSettings; row: Awaited<ReturnType<typeof getConnection>> }> {
+    const row = await getConnection(db, connectionId);
+    const parsed = parseConnectionSettings(row.settings, { channel: row.channel, setupCompleted: row.status === 'completed' });
+    if (!parsed.ok) throw new Error(`stored settings of connection ${connectionId} are invalid: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    return { settings: parsed.settings, row };
+  }
+
+  return {
+    /**
+     * C-2/C-7: do the credentials authenticate, grant every scope the settings need, and belong to
+     * a store no other live connection has? Expected refusals are a result, not a failure.
+     */
+    async checkCredentials({ connectionId, slot }: { connectionId: string; slot: CredentialSlot }): Promise<CredentialsCheck> {
+      const { settings, row } = await settingsOf(connectionId);
+      let adapter: ChannelAdapter;
+      try {
+        adapter = await deps.openAdapter(connectionId, slot);
+      } catch (error) {
+        if (error instanceof ChannelError) return { ok: false, reason: error.message };
+        throw error;
+      }
+      try {
+        const check = await adapter.checkConnection(capabilitiesNeededBy(settings));
+        if (check.missingScopes.length > 0) {
+          const scopes = [...new Set(check.missingScopes.map((m) => m.scope))];
+          return { ok: false, reason: `the credentials lack access scopes: ${scopes.join(', ')}` };
+        }
+        const { storeKey, storeName } = check.identity;
+        const other = await findLiveConnectionToStore(db, row.channel, storeKey, connectionId);
+        if (other) {
+          return {
+            ok: false,
+            reason: `${storeKey} is already connected as connection ${other.id} (${other.displayName ?? other.storeName ?? storeKey}); two connections would download every order twice`,
+          };
+        }
+        await recordStoreIdentity(db, connectionId, storeKey, storeName);
+        return { ok: true, storeName };
+      } catch (error) {
+        if (error instanceof AuthError) return { ok: false, reason: error.message };
+        throw toActivityFailure(error);
+      }
+    },
+
+    async promotePendingCredentials({ connectionId }: { connectionId: string }): Promise<void> {
+      await promotePendingCredentials(db, connectionId);
+    },
+
+    async discardPendingCredentials({ connectionId }: { connectionId: string }): Promise<void> {
+      await discardPendingCredentials(db, connectionId);
+    },
+
+    async recordConnectionStatus(input: {
+      connectionId: string;
+      status: Awaited<ReturnType<typeof getConnection>>['status'];
+      statusReason: string | null;
+      active: boolean;
+    }): Promise<void> {
+      await updateConnectionState(db, input.connectionId, { status: input.status, statusReason: input.statusReason, active: input.active });
+    },
+
+    async recordConnectionEvent(input: {
+      connectionId: string;
+      severity: 'info' | 'warning' | 'error';
+      code: string;
+      message: string;
+      category?: 'transient' | 'data' | 'auth' | 'permanent';
+    }): Promise<void> {
+      const { connectionId, severity, code, message, category } = input;
+      await recordEvent(db, { connectionId, stream: null, entityType: 'connection', entityId: connectionId, severity, category, code, message });
+    },
+
+    async loadSettings({ connectionId }: { connectionId: string }): Promise<ConnectionSettings> {
+      return (await settingsOf(connectionId)).settings;
+    },
+
+    async saveSettings({ connectionId, settings, setupCompleted }: { connectionId: string; settings: unknown; setupCompleted: boolean }): Promise<void> {
+      const row = await getConnection(db, connectionId);
+      const parsed = parseConnectionSettings(settings, { channel: row.channel, setupCompleted });
+      if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')); // the update validator already refused these
+      await saveConnectionSettings(db, connectionId, parsed.settings);
+    },
+
+    /** C-3 orders step: counts the open orders in the lookback window (their import lands with the orders issue). */
+    async countOpenOrders({ connectionId }: { connectionId: string }): Promise<number> {
+      const { settings } = await settingsOf(connectionId);
+      if (!settings.downloadOrders) return 0;
+      const adapter = await deps.openAdapter(connectionId);
+      if (!adapter.fetchOrdersPage) return 0;
+      const now = Date.now();
+      const window = { updatedFrom: new Date(now - settings.orderFilters.lookbackDays * DAY_MS).toISOString(), updatedTo: new Date(now).toISOString() };
+      const statuses = new Set<string>(settings.orderFilters.fulfillmentStatuses);
+      let cursor: string | null = null;
+      let open = 0;
+      try {
+        do {
+          const page = await adapter.fetchOrdersPage({ ...window, cursor });
+          open += page.items.filter((order) => order.cancelledAt === null && statuses.has(order.fulfillmentStatus)).length;
+          cursor = page.nextCursor;
+          heartbeat({ open });
+        } while (cursor);
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+      return open;
+    },
+
+    async ensureSchedules({ connectionId, paused }: { connectionId: string; paused: boolean }): Promise<void> {
+      const { settings, row } = await settingsOf(connectionId);
+      await ensureConnectionSchedules(
+        deps.temporal,
+        { connectionId, channel: row.channel, storeName: row.displayName ?? row.storeName ?? connectionId, taskQueue: deps.taskQueue, settings },
+        paused,
+      );
+    },
+
+    async setSchedulesPaused({ connectionId, paused, note }: { connectionId: string; paused: boolean; note: string }): Promise<void> {
+      await setConnectionSchedulesPaused(deps.temporal, connectionId, paused, note);
+    },
+
+    async triggerSchedules({ connectionId, stream }: { connectionId: string; stream?: SyncStream }): Promise<void> {
+      await triggerConnectionSchedules(deps.temporal, connectionId, stream ? [stream] : undefined);
+    },
+
+    async deleteSchedules({ connectionId }: { connectionId: string }): Promise<void> {
+      await deleteConnectionSchedules(deps.temporal, connectionId);
+    },
+  };
+}
+
+export type ConnectionActivities = ReturnType<typeof createConnectionActivities>;
