@@ -51,6 +51,31 @@ async function readyz() {
   }
 }
 
+/** With no connection yet, the demo connects the emulator's demo store so there is something to see. */
+async function ensureDemoConnection(token) {
+  const api = async (method, route, body) => {
+    const response = await fetch(`${apiUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const payload = await response.json();
+    if (!response.ok) throw new Error(`${method} ${route}: ${payload.error?.message ?? response.status}`);
+    return payload;
+  };
+  const { connections } = await api('GET', '/v1/connections');
+  if (connections.length > 0) return connections.length === 1 && connections[0].clientCode === 'DEMO' ? connections[0] : undefined;
+  const demo = await api('POST', '/v1/connections', {
+    channel: 'shopify',
+    clientCode: 'DEMO',
+    warehouseCode: 'WH1',
+    displayName: 'Demo store (emulator)',
+    credentials: { shop: 'demo.myshopify.com', accessToken: 'shpat_demo', appSecret: 'demo-app-secret', baseUrl: `http://127.0.0.1:${shopifyEmulatorPort}` },
+  });
+  if (demo.status === 'draft') await api('POST', `/v1/connections/${demo.id}/finish`);
+  return demo;
+}
+
 async function main() {
   const started = Date.now();
   ensureNodeModules();
@@ -93,13 +118,18 @@ async function main() {
   await waitFor(() => portAnswers(shopifyEmulatorPort), 'Shopify emulator', 30_000);
   await waitFor(async () => fs.existsSync(devTokenFile), 'dev token', 10_000);
   const token = fs.readFileSync(devTokenFile, 'utf8').trim();
+  const demo = await ensureDemoConnection(token).catch((error) => {
+    console.error(`[start] the demo connection could not be created: ${error.message}`);
+    return undefined;
+  });
   console.log(`
   Storelink is up (${((Date.now() - started) / 1000).toFixed(1)} s)
     Temporal Web UI  http://localhost:${UI_PORT}/namespaces/${NAMESPACE}/workflows
     API              ${apiUrl}
     API docs         ${apiUrl}/docs
     Dev API token    ${token}
-    Demo Shopify     http://127.0.0.1:${shopifyEmulatorPort}/shops/demo.myshopify.com  (emulator; token shpat_demo)
+    Demo Shopify     http://127.0.0.1:${shopifyEmulatorPort}/shops/demo.myshopify.com  (emulator; token shpat_demo)${demo ? `
+    Demo connection  ${demo.id}  (node bin/storelink.js connections show ${demo.id})` : ''}
     Data             ${dataDir}  (delete it to start afresh)
   Ctrl-C stops everything.
 `);

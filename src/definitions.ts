@@ -2,6 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ChannelName } from './domain/capabilities';
 import type { ConnectionView, SyncStream } from './domain/connection-lifecycle';
+import type { ProductsDownloadCounts } from './domain/products';
 
 export type { ChannelName } from './domain/capabilities';
 export type { ConnectionStatus, ConnectionView, ImportProgress, SyncStream } from './domain/connection-lifecycle';
@@ -75,3 +76,26 @@ export const runStreamNowUpdate = defineUpdate<ConnectionView, [SyncStream]>('ru
 /** Progress of a stream's initial import, from the child workflow doing it (C-3). */
 export const importProgressSignal = defineSignal<[{ stream: 'products' | 'orders'; done: number; total: number | null }]>('importProgress');
 export const credentialsRejectedSignal = defineSignal<[{ message: string; source: string }]>('credentialsRejected');
+
+// ---------------------------------------------------------------------------------------------
+// productsDownloadWorkflow (`products-download:{connectionId}`, by schedule and as the initial import)
+
+export type ProductsDownloadState = 'starting' | 'downloading' | 'finishing' | 'completed' | 'skipped';
+
+export interface ProductsDownloadProgress {
+  connectionId: string;
+  state: ProductsDownloadState;
+  updatedSince: string | null;
+  startedAt: string;
+  counts: ProductsDownloadCounts;
+}
+
+export interface ProductsDownloadSummary extends ProductsDownloadProgress {
+  state: 'completed' | 'skipped';
+  reason: string | null;
+  unlinkedListings: number;
+  finishedAt: string;
+}
+
+/** Progress of the current run (pages, products seen/created/updated, warnings). */
+export const productsDownloadProgressQuery = defineQuery<ProductsDownloadProgress>('productsDownloadProgress');

@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { AuthError, createShopifyAdapter, PermanentError, type ChannelAdapter } from '../channels';
 import { describeIssues } from '../channels/issues';
 import type { Database } from '../db/client';
 import { CredentialsNotFoundError, loadCredentials, type CredentialSlot } from '../db/repositories/credentials';
-import { connections } from '../db/schema';
+import { findConnection, type ConnectionRow } from '../db/repositories/connections';
+import { shopifyCredentialsSchema } from '../domain/credentials';
 import type { SecretBox } from '../security/secret-box';
 
 /**
@@ -15,7 +14,7 @@ import type { SecretBox } from '../security/secret-box';
  * rejected credentials (the connection needs action).
  */
 
-export type ConnectionRow = typeof connections.$inferSelect;
+export type { ConnectionRow } from '../db/repositories/connections';
 
 export interface ChannelAdapterDeps {
   db: Database;
@@ -29,20 +28,8 @@ export interface AdapterTuning {
   requestTimeoutMs?: number;
 }
 
-/**
- * What a Shopify connection stores, sealed: the adapter's credentials, plus an optional API base
- * URL that only the emulator (dev, tests, benches) uses. It lives with the credentials because
- * it says where they may be sent.
- */
-const shopifyStoredCredentials = z.object({
-  shop: z.string(),
-  accessToken: z.string(),
-  appSecret: z.string(),
-  baseUrl: z.url().optional(),
-});
-
 export async function loadConnection(db: Database, connectionId: string): Promise<ConnectionRow> {
-  const [row] = await db.select().from(connections).where(eq(connections.id, connectionId));
+  const row = await findConnection(db, connectionId);
   if (!row) throw new PermanentError(`connection ${connectionId} does not exist`);
   return row;
 }
@@ -62,7 +49,7 @@ export async function channelAdapterFor(deps: ChannelAdapterDeps, connection: Co
   const stored = await storedCredentials(deps, connection.id, slot);
   switch (connection.channel) {
     case 'shopify': {
-      const parsed = shopifyStoredCredentials.safeParse(stored);
+      const parsed = shopifyCredentialsSchema.safeParse(stored);
       // Issue paths name fields only, never values: the message may be logged.
       if (!parsed.success) throw new AuthError(`stored Shopify credentials of connection ${connection.id} are incomplete: ${describeIssues(parsed.error)}`);
       const { baseUrl, ...credentials } = parsed.data;

@@ -83,6 +83,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     }
   }
 
+  /** Callers change the status last, so whoever sees a status finds its events and schedules in place. */
   async function setStatus(status: ConnectionView['status'], reason: string | null = null): Promise<void> {
     view.status = status;
     view.statusReason = reason;
@@ -183,8 +184,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         await quick.promotePendingCredentials({ connectionId });
         authFailure = null;
         if (view.status === 'action_required' || view.status === 'validating') {
-          await setStatus(view.setupCompleted ? 'completed' : 'draft');
           await quick.recordConnectionEvent({ connectionId, severity: 'info', code: 'credentials_rotated', message: 'new credentials validated; sync resumes' });
+          await setStatus(view.setupCompleted ? 'completed' : 'draft');
           await alignSchedules('credentials rotated');
           // Catch up at once from the cursors instead of waiting for the next interval.
           if (view.setupCompleted && view.active) await quick.triggerSchedules({ connectionId });
@@ -222,8 +223,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         importScope?.cancel();
         importRequested = false;
         await quick.deleteSchedules({ connectionId });
-        await setStatus('disconnected', 'disconnected by an operator');
         await quick.recordConnectionEvent({ connectionId, severity: 'info', code: 'disconnected', message: 'connection disconnected: schedules deleted, data kept for audit' });
+        await setStatus('disconnected', 'disconnected by an operator');
         return view;
       }),
     {
@@ -273,12 +274,12 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       if (isCancellation(error)) return; // disconnected meanwhile
       const auth = authFailureIn(error);
       if (auth) {
-        await setStatus('action_required', auth);
         await quick.recordConnectionEvent({ connectionId, severity: 'error', code: 'credentials_rejected', message: auth, category: 'auth' });
+        await setStatus('action_required', auth);
       } else {
         const reason = rootMessage(error);
-        await setStatus('import_failed', reason);
         await quick.recordConnectionEvent({ connectionId, severity: 'error', code: 'initial_import_failed', message: `initial import failed: ${reason}` });
+        await setStatus('import_failed', reason);
       }
       return;
     } finally {
@@ -286,13 +287,13 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     }
     view.setupCompleted = true;
     await quick.ensureSchedules({ connectionId, paused: !view.active });
-    await setStatus('completed');
     await quick.recordConnectionEvent({
       connectionId,
       severity: 'info',
       code: 'initial_import_completed',
       message: `initial import completed: ${view.importProgress.products.done} products, ${view.importProgress.orders.done} open orders in the lookback window`,
     });
+    await setStatus('completed');
   }
 
   async function haltForRejectedCredentials(failure: { message: string; source: string }): Promise<void> {

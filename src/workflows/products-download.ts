@@ -8,7 +8,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   continueAsNew,
-  defineQuery,
   getExternalWorkflowHandle,
   log,
   proxyActivities,
@@ -17,7 +16,15 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { credentialsRejectedSignal, importProgressSignal, searchAttributes, workflowIds } from '../definitions';
+import {
+  credentialsRejectedSignal,
+  importProgressSignal,
+  type ProductsDownloadProgress,
+  productsDownloadProgressQuery,
+  type ProductsDownloadSummary,
+  searchAttributes,
+  workflowIds,
+} from '../definitions';
 import { addCounts, describeCounts, emptyCounts, type ProductsDownloadCounts } from '../domain/products';
 
 // ---- contract with the activities (src/activities/products.ts implements it)
@@ -58,27 +65,7 @@ export interface ProductsDownloadActivities {
   finishProductsDownload(input: { connectionId: string; counts: ProductsDownloadCounts; startedAt: string; updatedSince: string | null }): Promise<ProductsDownloadReport>;
 }
 
-// ---- what callers see
-
-export type ProductsDownloadState = 'starting' | 'downloading' | 'finishing' | 'completed' | 'skipped';
-
-export interface ProductsDownloadProgress {
-  connectionId: string;
-  state: ProductsDownloadState;
-  updatedSince: string | null;
-  startedAt: string;
-  counts: ProductsDownloadCounts;
-}
-
-export interface ProductsDownloadSummary extends ProductsDownloadProgress {
-  state: 'completed' | 'skipped';
-  reason: string | null;
-  unlinkedListings: number;
-  finishedAt: string;
-}
-
-/** Progress of the current run (pages, products seen/created/updated, warnings). */
-export const productsDownloadProgressQuery = defineQuery<ProductsDownloadProgress>('productsDownloadProgress');
+// What callers see (progress, summary, the progress query) lives in src/definitions.ts.
 
 export interface ProductsDownloadInput {
   connectionId: string;
