@@ -4,7 +4,7 @@
 // the fewest pages the single-query cap allows) and wall time vs points ÷ restore rate.
 //
 // Run (from the project root):
-//   npx tsc --outDir /tmp/bench-out -p tsconfig.json && node /tmp/bench-out/bench/shopify-orders-read.js
+//   npm run bench:shopify-orders
 // BENCH_ORDERS overrides the order count (default 10000).
 import { createShopifyAdapter } from '../src/channels/shopify/adapter';
 import { ORDER_PAGE_FULFILLMENT_ORDERS, ORDER_PAGE_LINES, ORDER_PAGE_SIZE } from '../src/channels/shopify/documents';

@@ -218,15 +218,16 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
 
   setHandler(
     disconnectUpdate,
-    () =>
-      exclusive(async () => {
-        importScope?.cancel();
-        importRequested = false;
+    () => {
+      importScope?.cancel();
+      importRequested = false;
+      return exclusive(async () => {
         await quick.deleteSchedules({ connectionId });
         await quick.recordConnectionEvent({ connectionId, severity: 'info', code: 'disconnected', message: 'connection disconnected: schedules deleted, data kept for audit' });
         await setStatus('disconnected', 'disconnected by an operator');
         return view;
-      }),
+      });
+    },
     {
       validator: () => {
         if (view.status === 'disconnected') throw new Error('connection is already disconnected');
@@ -251,10 +252,11 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   );
 
   async function runInitialImport(): Promise<void> {
-    await setStatus('importing');
-    const settings = await quick.loadSettings({ connectionId });
+    importScope = new CancellationScope(); // disconnect cancels everything below
     try {
-      await (importScope = new CancellationScope()).run(async () => {
+      await importScope.run(async () => {
+        await setStatus('importing');
+        const settings = await quick.loadSettings({ connectionId });
         if (settings.downloadProducts) {
           const summary = await executeChild(productsDownloadWorkflow, {
             workflowId: workflowIds.productsDownload(connectionId),
@@ -272,28 +274,35 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       });
     } catch (error) {
       if (isCancellation(error)) return; // disconnected meanwhile
-      const auth = authFailureIn(error);
-      if (auth) {
-        await quick.recordConnectionEvent({ connectionId, severity: 'error', code: 'credentials_rejected', message: auth, category: 'auth' });
-        await setStatus('action_required', auth);
-      } else {
-        const reason = rootMessage(error);
-        await quick.recordConnectionEvent({ connectionId, severity: 'error', code: 'initial_import_failed', message: `initial import failed: ${reason}` });
-        await setStatus('import_failed', reason);
-      }
+      await exclusive(async () => {
+        if (view.status === 'disconnected') return;
+        const auth = authFailureIn(error);
+        if (auth) {
+          await quick.recordConnectionEvent({ connectionId, severity: 'error', code: 'credentials_rejected', message: auth, category: 'auth' });
+          await setStatus('action_required', auth);
+        } else {
+          const reason = rootMessage(error);
+          await quick.recordConnectionEvent({ connectionId, severity: 'error', code: 'initial_import_failed', message: `initial import failed: ${reason}` });
+          await setStatus('import_failed', reason);
+        }
+      });
       return;
     } finally {
       importScope = null;
     }
-    view.setupCompleted = true;
-    await quick.ensureSchedules({ connectionId, paused: !view.active });
-    await quick.recordConnectionEvent({
-      connectionId,
-      severity: 'info',
-      code: 'initial_import_completed',
-      message: `initial import completed: ${view.importProgress.products.done} products, ${view.importProgress.orders.done} open orders in the lookback window`,
+    // Taking turns with disconnect: a connection disconnected at this moment gets no schedules.
+    await exclusive(async () => {
+      if (view.status === 'disconnected') return;
+      view.setupCompleted = true;
+      await quick.ensureSchedules({ connectionId, paused: !view.active });
+      await quick.recordConnectionEvent({
+        connectionId,
+        severity: 'info',
+        code: 'initial_import_completed',
+        message: `initial import completed: ${view.importProgress.products.done} products, ${view.importProgress.orders.done} open orders in the lookback window`,
+      });
+      await setStatus('completed');
     });
-    await setStatus('completed');
   }
 
   async function haltForRejectedCredentials(failure: { message: string; source: string }): Promise<void> {
@@ -320,12 +329,14 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     if (view.status === 'disconnected') break;
     if (authFailure) {
       const failure = authFailure;
-      await exclusive(() => haltForRejectedCredentials(failure));
       authFailure = null;
+      // An import that failed on the same credentials has already halted and reported.
+      if (view.status !== 'action_required') await exclusive(() => haltForRejectedCredentials(failure));
     }
     if (importRequested) {
       importRequested = false;
-      await exclusive(runInitialImport);
+      // Not exclusive: operators may deactivate, change settings or disconnect (which cancels it) meanwhile.
+      await runInitialImport();
     }
     if (workflowInfo().continueAsNewSuggested && !importRequested && authFailure === null) {
       await condition(allHandlersFinished);

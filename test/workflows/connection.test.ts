@@ -254,8 +254,28 @@ describe('ConnectionWorkflow (SPEC §3)', () => {
     expect((await call('POST', `/v1/connections/${id}/activate`)).status).toBe(409);
   });
 
+  it('C-8 disconnecting during the initial import cancels it and creates no schedule', async () => {
+    await createShop('c8-midway.myshopify.com', { token: 'shpat_c8_mid', products: 1500 });
+    const created = await createConnection('c8-midway.myshopify.com', 'shpat_c8_mid');
+    await call('POST', `/v1/connections/${created.body.id}/finish`);
+    const child = temporal.client.workflow.getHandle(workflowIds.productsDownload(created.body.id));
+    const childStatus = () => child.describe().then((d) => d.status.name, () => 'NOT_STARTED');
+    const until = Date.now() + 30_000;
+    while ((await childStatus()) !== 'RUNNING' && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await childStatus()).toBe('RUNNING');
+    const disconnected = await call('POST', `/v1/connections/${created.body.id}/disconnect`);
+    expect(disconnected.status).toBe(200);
+    expect(disconnected.body.status).toBe('disconnected');
+    const result = await temporal.client.workflow.getHandle(workflowIds.connection(created.body.id)).result();
+    expect(result.status).toBe('disconnected');
+    await expect(temporal.client.schedule.getHandle(scheduleIdFor(created.body.id, 'products')).describe()).rejects.toThrow(/not found/i);
+    const stopUntil = Date.now() + 30_000;
+    while ((await childStatus()) === 'RUNNING' && Date.now() < stopUntil) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await childStatus()).toBe('CANCELLED');
+  });
+
   it('R-5 no token or secret appears in any history of this file\'s workflows', async () => {
-    const secretsUsed = ['shpat_c1', 'shpat_c2_real', 'shpat_c2_wrong', 'shpat_c3', 'shpat_c4', 'shpat_c5_old', 'shpat_c5_new', 'shpat_c6', 'shpat_c7', 'shpat_c8', APP_SECRET];
+    const secretsUsed = ['shpat_c8_mid', 'shpat_c1', 'shpat_c2_real', 'shpat_c2_wrong', 'shpat_c3', 'shpat_c4', 'shpat_c5_old', 'shpat_c5_new', 'shpat_c6', 'shpat_c7', 'shpat_c8', APP_SECRET];
     let histories = 0;
     for await (const execution of temporal.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
       const history = await temporal.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();

@@ -1,0 +1,30 @@
+// Screenshots of the Temporal Web UI for docs/img (run beside `npm start`; needs Debian's chromium):
+//   node scripts/screenshot-web-ui.mjs <connectionId> "<store name>"
+// What an operator sees: connections found by StoreName, and one connection's summary and current details.
+import { chromium } from 'playwright-core';
+
+const [connectionId, storeName] = process.argv.slice(2);
+if (!connectionId || !storeName) {
+  console.error('usage: node scripts/screenshot-web-ui.mjs <connectionId> "<store name>"');
+  process.exit(2);
+}
+const ui = process.env.TEMPORAL_UI_URL ?? 'http://localhost:8233';
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  await page.goto(`${ui}/namespaces/default/workflows?query=${encodeURIComponent(`StoreName="${storeName}"`)}`);
+  const link = page.getByRole('link', { name: `connection:${connectionId}` }).first();
+  await link.waitFor();
+  await page.screenshot({ path: 'docs/img/web-ui-find-by-store-name.png' });
+
+  await page.goto(new URL((await link.getAttribute('href')) ?? '', ui).toString());
+  await page.getByText('User Metadata').first().click();
+  await page.getByText('Current Details').first().waitFor();
+  await page.screenshot({ path: 'docs/img/web-ui-connection-summary.png' });
+  console.log('wrote docs/img/web-ui-find-by-store-name.png and docs/img/web-ui-connection-summary.png');
+} finally {
+  await browser.close();
+}
