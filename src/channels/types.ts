@@ -1,6 +1,7 @@
 // The channel layer's contract: canonical types every adapter produces and consumes, and the
 // ChannelAdapter interface with its declared capabilities. Nothing here knows the database or
 // Temporal; adapters receive credentials from their caller, never from the environment.
+import type { OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus } from '../domain/order-intake';
 import type { Capability, ChannelName } from './capabilities';
 
 export * from './capabilities';
@@ -61,18 +62,8 @@ export interface ChannelAddress {
   phone: string | null;
 }
 
-export type FinancialStatus =
-  | 'pending'
-  | 'authorized'
-  | 'partially_paid'
-  | 'paid'
-  | 'partially_refunded'
-  | 'refunded'
-  | 'voided'
-  | 'expired'
-  | 'unknown';
-
-export type FulfillmentStatus = 'unfulfilled' | 'partially_fulfilled' | 'fulfilled' | 'scheduled' | 'on_hold' | 'unknown';
+/** The order rules (src/domain) own these vocabularies; adapters map into them. */
+export type { OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus } from '../domain/order-intake';
 
 export interface ChannelOrderLine {
   channelLineId: string;

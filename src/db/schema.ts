@@ -15,6 +15,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { CHANNELS } from '../domain/capabilities';
+import { CONNECTION_STATUSES } from '../domain/connection-lifecycle';
+import { ORDER_STATUSES } from '../domain/order-status';
 
 /** SPEC §10. Unique keys carry idempotency; every timestamp is timestamptz; statuses are enums. */
 
@@ -22,26 +25,10 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 const createdAt = () => timestamptz('created_at').notNull().defaultNow();
 const updatedAt = () => timestamptz('updated_at').notNull().defaultNow();
 
-export const channel = pgEnum('channel', ['shopify', 'amazon', 'shipstation', 'salesforce']);
-export const connectionStatus = pgEnum('connection_status', [
-  'draft',
-  'validating',
-  'importing',
-  'completed',
-  'action_required',
-  'import_failed',
-  'disconnected',
-]);
-export const orderStatus = pgEnum('order_status', [
-  'pending_payment',
-  'on_hold',
-  'open',
-  'in_progress',
-  'partially_shipped',
-  'shipped',
-  'cancel_requested',
-  'cancelled',
-]);
+// The vocabularies are the domain's; the enums store them.
+export const channel = pgEnum('channel', CHANNELS);
+export const connectionStatus = pgEnum('connection_status', CONNECTION_STATUSES);
+export const orderStatus = pgEnum('order_status', ORDER_STATUSES);
 export const orderOrigin = pgEnum('order_origin', ['channel', 'wms_manual']);
 export const shipmentStatus = pgEnum('shipment_status', ['pending', 'sent', 'not_eligible', 'rejected', 'failed']);
 export const syncStream = pgEnum('sync_stream', ['orders', 'products', 'inventory', 'order_reconcile']);

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
+import { runCli } from '../../src/cli/main';
 import { createApiToken } from '../../src/db/repositories/api-tokens';
 import type { DatabaseHandle } from '../../src/db/client';
 import { listEvents } from '../../src/db/repositories/integration-events';
@@ -274,8 +276,31 @@ describe('ConnectionWorkflow (SPEC §3)', () => {
     expect(await childStatus()).toBe('CANCELLED');
   });
 
+  it('C-3 the CLI creates a connection, follows its import and lists it', async () => {
+    await createShop('cli-store.myshopify.com', { token: 'shpat_cli' });
+    const credentialsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'storelink-cli-')), 'credentials.json');
+    fs.writeFileSync(credentialsFile, JSON.stringify({ shop: 'cli-store.myshopify.com', accessToken: 'shpat_cli', appSecret: APP_SECRET, baseUrl: emulator.url }));
+    // The CLI reads its API URL and token from the environment on first use.
+    process.env.STORELINK_API_URL = api.url;
+    process.env.STORELINK_API_TOKEN = apiToken;
+    const out: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    try {
+      await runCli(['node', 'storelink', 'connections', 'create', '--channel', 'shopify', '--client', 'CLI', '--warehouse', 'WH9', '--credentials-file', credentialsFile, '--finish']);
+      await runCli(['node', 'storelink', 'connections', 'list']);
+    } finally {
+      log.mockRestore();
+    }
+    expect(process.exitCode ?? 0).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/status +draft, active/);
+    expect(text).toMatch(/status +completed, active/);
+    expect(text).toMatch(/import +products \d+ \(done\), open orders \d+ \(done\)/);
+    expect(text).toMatch(/shopify +cli-store store +completed/);
+  });
+
   it('R-5 no token or secret appears in any history of this file\'s workflows', async () => {
-    const secretsUsed = ['shpat_c8_mid', 'shpat_c1', 'shpat_c2_real', 'shpat_c2_wrong', 'shpat_c3', 'shpat_c4', 'shpat_c5_old', 'shpat_c5_new', 'shpat_c6', 'shpat_c7', 'shpat_c8', APP_SECRET];
+    const secretsUsed = ['shpat_cli', 'shpat_c8_mid', 'shpat_c1', 'shpat_c2_real', 'shpat_c2_wrong', 'shpat_c3', 'shpat_c4', 'shpat_c5_old', 'shpat_c5_new', 'shpat_c6', 'shpat_c7', 'shpat_c8', APP_SECRET];
     let histories = 0;
     for await (const execution of temporal.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
       const history = await temporal.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
