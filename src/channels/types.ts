@@ -1,7 +1,7 @@
 // The channel layer's contract: canonical types every adapter produces and consumes, and the
 // ChannelAdapter interface with its declared capabilities. Nothing here knows the database or
 // Temporal; adapters receive credentials from their caller, never from the environment.
-import type { OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus } from '../domain/order-intake';
+import type { OrderAddress, OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus } from '../domain/order-intake';
 import type { Capability, ChannelName } from './capabilities';
 
 export * from './capabilities';
@@ -50,17 +50,7 @@ export interface ChannelProduct {
   variants: ChannelVariant[];
 }
 
-export interface ChannelAddress {
-  name: string | null;
-  company: string | null;
-  address1: string | null;
-  address2: string | null;
-  city: string | null;
-  provinceCode: string | null;
-  countryCode: string | null;
-  zip: string | null;
-  phone: string | null;
-}
+export type ChannelAddress = OrderAddress;
 
 /** The order rules (src/domain) own these vocabularies; adapters map into them. */
 export type { OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus } from '../domain/order-intake';

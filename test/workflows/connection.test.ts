@@ -283,6 +283,7 @@ describe('ConnectionWorkflow (SPEC §3)', () => {
     // The CLI reads its API URL and token from the environment on first use.
     process.env.STORELINK_API_URL = api.url;
     process.env.STORELINK_API_TOKEN = apiToken;
+    process.env.STORELINK_ENCRYPTION_KEY ??= Buffer.alloc(32, 5).toString('base64'); // required beside DATABASE_URL (CI)
     const out: string[] = [];
     const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
     try {
