@@ -1,7 +1,8 @@
 // The channel layer's contract: canonical types every adapter produces and consumes, and the
 // ChannelAdapter interface with its declared capabilities. Nothing here knows the database or
 // Temporal; adapters receive credentials from their caller, never from the environment.
-import type { OrderAddress, OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus } from '../domain/order-intake';
+import type { OrderAddress, OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus, OrderLineInput } from '../domain/order-intake';
+import type { CatalogVariantInput } from '../domain/products';
 import type { Capability, ChannelName } from './capabilities';
 
 export * from './capabilities';
@@ -28,16 +29,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface ChannelVariant {
-  channelVariantId: string;
-  channelInventoryItemId: string | null;
-  sku: string | null;
-  title: string;
-  barcode: string | null;
-  price: string | null;
-  /** False when the channel does not track stock for this item (I-5). */
-  inventoryTracked: boolean;
-}
+/** A variant as the product rules (src/domain/products.ts) read it. */
+export type ChannelVariant = CatalogVariantInput;
 
 export interface ChannelProduct {
   channelProductId: string;
@@ -55,16 +48,8 @@ export type ChannelAddress = OrderAddress;
 /** The order rules (src/domain) own these vocabularies; adapters map into them. */
 export type { OrderFinancialStatus as FinancialStatus, OrderFulfillmentStatus as FulfillmentStatus } from '../domain/order-intake';
 
-export interface ChannelOrderLine {
-  channelLineId: string;
-  sku: string | null;
-  title: string;
-  /** Quantity still on the order (after refunds/removals). */
-  quantity: number;
-  /** Units not yet fulfilled on the channel. */
-  unfulfilledQuantity: number;
-  requiresShipping: boolean;
-}
+/** A line as the order rules (src/domain/order-intake.ts) read it. */
+export type ChannelOrderLine = OrderLineInput;
 
 export interface ChannelOrder {
   channelOrderId: string;

@@ -1,4 +1,5 @@
 import type { ChannelOrder } from '../../src/channels/types';
+import { adaAddress } from './order-fixtures';
 import { parseConnectionSettings, type ConnectionSettingsInput } from '../../src/domain/connection-settings';
 import { decideUpdate, ORDER_STATUSES, type OrderStatus, type StoredOrder, type UpdateSettings } from '../../src/domain/orders';
 
@@ -16,17 +17,7 @@ const settings = settingsWith({
   ],
 });
 
-const address = {
-  name: 'Ada Lovelace',
-  company: null,
-  address1: '12 St James Square',
-  address2: null,
-  city: 'London',
-  provinceCode: null,
-  countryCode: 'GB',
-  zip: 'SW1Y 4JH',
-  phone: null,
-};
+const address = adaAddress;
 
 const stored = (over: Partial<StoredOrder> = {}): StoredOrder => ({
   orderNumber: '#1001',

@@ -1,4 +1,5 @@
 import type { ChannelOrder, ChannelOrderLine } from '../../src/channels/types';
+import { adaAddress } from './order-fixtures';
 import { parseConnectionSettings, type ConnectionSettings, type ConnectionSettingsInput } from '../../src/domain/connection-settings';
 import { decideIntake, missingCustomerFields, normalizeTag, sameTag, type IntakeDecision, type IntakeOrderInput } from '../../src/domain/orders';
 
@@ -32,17 +33,7 @@ const order = (over: Partial<ChannelOrder> = {}): ChannelOrder => ({
   tags: [],
   email: 'ada@example.com',
   customerName: 'Ada Lovelace',
-  shippingAddress: {
-    name: 'Ada Lovelace',
-    company: null,
-    address1: '12 St James Square',
-    address2: null,
-    city: 'London',
-    provinceCode: null,
-    countryCode: 'GB',
-    zip: 'SW1Y 4JH',
-    phone: null,
-  },
+  shippingAddress: { ...adaAddress },
   locationIds: ['gid://shopify/Location/1'],
   lines: [line()],
   test: false,

@@ -42,7 +42,7 @@ const connectionBody = z
     statusReason: z.string().nullable(),
     active: z.boolean(),
     settings: z.record(z.string(), z.unknown()),
-    importProgress: z.object({ products: progress, orders: progress }).nullable().describe('null when the workflow cannot be asked'),
+    importProgress: z.object({ products: progress, orders: progress }).nullable().describe('null in lists, and when the workflow cannot be asked'),
     createdAt: z.date(),
   })
   .meta({ id: 'Connection' });
@@ -55,8 +55,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (a
   const { db, temporal } = deps;
   const handleOf = (id: string) => temporal.workflow.getHandle(workflowIds.connection(id));
 
-  async function present(row: ConnectionRow, view?: ConnectionView): Promise<z.infer<typeof connectionBody>> {
-    const live = view ?? (await handleOf(row.id).query(connectionStateQuery).catch(() => undefined));
+  /** The row mirrors the workflow's status; `live` adds what only the workflow knows (import progress). */
+  function present(row: ConnectionRow, live?: ConnectionView): z.infer<typeof connectionBody> {
     return {
       id: row.id,
       channel: row.channel,
@@ -72,6 +72,11 @@ export const connectionRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (a
       importProgress: live?.importProgress ?? null,
       createdAt: row.createdAt,
     };
+  }
+
+  /** One connection with its live state; a workflow that cannot answer leaves the stored state. */
+  async function presentLive(row: ConnectionRow): Promise<z.infer<typeof connectionBody>> {
+    return present(row, await handleOf(row.id).query(connectionStateQuery).catch(() => undefined));
   }
 
   async function rowOf(id: string): Promise<ConnectionRow> {
@@ -149,20 +154,21 @@ export const connectionRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (a
         staticDetails: `connection id ${row.id}`,
       });
       const view = await handle.executeUpdate(awaitCredentialsCheckUpdate);
-      return reply.status(201).send(await present(await rowOf(row.id), view));
+      return reply.status(201).send(present(await rowOf(row.id), view));
     },
   );
 
   app.get(
     '/connections',
     { schema: { tags: ['connections'], summary: 'List connections', security, response: { 200: z.object({ connections: z.array(connectionBody) }) } } },
-    async () => ({ connections: await Promise.all((await listConnections(db)).map((row) => present(row))) }),
+    // From the rows alone: a list must not ask every workflow.
+    async () => ({ connections: (await listConnections(db)).map((row) => present(row)) }),
   );
 
   app.get(
     '/connections/:id',
     { schema: { tags: ['connections'], summary: 'A connection with its live status and import progress', security, params: idParams, response: { 200: connectionBody, 404: errorBody } } },
-    async (request) => present(await rowOf(request.params.id)),
+    async (request) => presentLive(await rowOf(request.params.id)),
   );
 
   app.patch(
@@ -253,7 +259,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (a
       const view = await runUpdate(`run ${request.params.stream}`, () =>
         handleOf(row.id).executeUpdate(runStreamNowUpdate, { args: [request.params.stream] }),
       );
-      return reply.status(202).send(await present(row, view));
+      return reply.status(202).send(present(row, view));
     },
   );
 };
