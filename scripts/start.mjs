@@ -1,8 +1,10 @@
 // `npm start`: installs what is missing, then runs the embedded stack as one supervised group:
 // Temporal dev server (unless one already answers on 7233), the Shopify emulator with a demo
-// store, and Storelink (API + worker, which migrates the database at start). Ctrl-C stops them
-// in reverse order, so Storelink drains while Temporal is still there.
+// store, the WMS simulator (receives released orders, ships them after a few seconds), and
+// Storelink (API + worker, which migrates the database at start). Ctrl-C stops them in reverse
+// order, so Storelink drains while Temporal is still there.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BootstrapError, build, ensureNodeModules, ensureTemporalCli, projectRoot } from './bootstrap.mjs';
@@ -14,6 +16,17 @@ const devTokenFile = path.join(dataDir, 'dev-token');
 const apiHost = process.env.API_HOST || '127.0.0.1';
 const apiUrl = `http://${apiHost === '0.0.0.0' ? '127.0.0.1' : apiHost}:${process.env.API_PORT || 8080}`;
 const shopifyEmulatorPort = Number(process.env.SHOPIFY_EMULATOR_PORT || 8701);
+const wmsSimulatorPort = Number(process.env.WMS_SIMULATOR_PORT || 8702);
+
+/** The demo WMS's webhook secret: made once per data folder, like the dev token. */
+function demoWmsSecret() {
+  const file = path.join(dataDir, 'demo-wms-secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(24).toString('hex'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
 
 const children = [];
 let stopping = false;
@@ -99,11 +112,26 @@ async function main() {
   });
   children.push({ name: 'Shopify emulator (demo)', child: shopify });
 
+  // Demo only: a warehouse that receives released orders and ships them (emulators/wms). A real
+  // WMS_WEBHOOK_URL in the environment replaces it.
+  const wmsSecret = process.env.WMS_WEBHOOK_SECRET || demoWmsSecret();
+  const demoWms = !process.env.WMS_WEBHOOK_URL;
+  if (demoWms) {
+    const wms = spawn(process.execPath, ['dist/emulators/wms/main.js'], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true,
+      env: { ...process.env, WMS_SIMULATOR_PORT: String(wmsSimulatorPort), WMS_WEBHOOK_SECRET: wmsSecret, STORELINK_API_URL: apiUrl, STORELINK_API_TOKEN_FILE: devTokenFile },
+    });
+    children.push({ name: 'WMS simulator (demo)', child: wms });
+  }
+  const wmsEnv = demoWms ? { WMS_WEBHOOK_URL: `http://127.0.0.1:${wmsSimulatorPort}/webhooks/storelink`, WMS_WEBHOOK_SECRET: wmsSecret } : {};
+
   const app = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--dev-token-file', devTokenFile], {
     cwd: projectRoot,
     stdio: 'inherit',
     detached: true,
-    env: { LOG_FORMAT: 'pretty', ...process.env, STORELINK_DATA_DIR: dataDir },
+    env: { LOG_FORMAT: 'pretty', ...process.env, ...wmsEnv, STORELINK_DATA_DIR: dataDir },
   });
   children.push({ name: 'Storelink (API + worker)', child: app });
   for (const { name, child } of children) {
@@ -128,7 +156,8 @@ async function main() {
     API              ${apiUrl}
     API docs         ${apiUrl}/docs
     Dev API token    ${token}
-    Demo Shopify     http://127.0.0.1:${shopifyEmulatorPort}/shops/demo.myshopify.com  (emulator; token shpat_demo)${demo ? `
+    Demo Shopify     http://127.0.0.1:${shopifyEmulatorPort}/shops/demo.myshopify.com  (emulator; token shpat_demo)${demoWms ? `
+    Demo WMS         http://127.0.0.1:${wmsSimulatorPort}/_admin/orders  (simulator: ships released orders after ~10 s)` : ''}${demo ? `
     Demo connection  ${demo.id}  (node bin/storelink.js connections show ${demo.id})` : ''}
     Data             ${dataDir}  (delete it to start afresh)
   Ctrl-C stops everything.

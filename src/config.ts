@@ -77,6 +77,10 @@ const envSchema = z
     API_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
     STORELINK_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' }).optional()),
     STORELINK_API_TOKEN: optionalString,
+    WMS_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'expected the http(s):// URL the WMS receives order webhooks on' }).optional()),
+    WMS_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'expected at least 16 characters (it signs every order webhook)').optional()),
+    WMS_WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+    STORELINK_WEB_UI_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'expected the http(s):// URL of the Temporal Web UI' }).default('http://localhost:8233')),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
@@ -85,6 +89,9 @@ const envSchema = z
         path: [env.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH'],
         message: 'mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH',
       });
+    }
+    if (env.WMS_WEBHOOK_URL && !env.WMS_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['WMS_WEBHOOK_SECRET'], message: 'required when WMS_WEBHOOK_URL is set: the shared secret that signs order webhooks' });
     }
     if (env.DATABASE_URL && !env.STORELINK_ENCRYPTION_KEY) {
       ctx.addIssue({
@@ -115,6 +122,16 @@ export interface Config {
   api: { host: string; port: number; bodyLimitBytes: number };
   /** how the CLI reaches the API */
   cli: { apiUrl: string; apiToken?: string };
+  /** O-1: where released orders are pushed; unset, the WMS pulls them (`GET /v1/orders?status=open`) */
+  wms: WmsWebhookConfig | null;
+  /** links from orders to their workflow in the Web UI */
+  webUiUrl: string;
+}
+
+export interface WmsWebhookConfig {
+  url: string;
+  secret: string;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -131,7 +148,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
       parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? 'environment');
         const received = source[variable];
-        return `${variable}: ${issue.message}${received === undefined || variable.includes('KEY') ? '' : ` (got "${received}")`}`;
+        return `${variable}: ${issue.message}${received === undefined || /KEY|SECRET|TOKEN/.test(variable) ? '' : ` (got "${received}")`}`;
       }),
     );
   }
@@ -162,6 +179,8 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
       apiUrl: env.STORELINK_API_URL ?? `http://${env.API_HOST === '0.0.0.0' ? '127.0.0.1' : env.API_HOST}:${env.API_PORT}`,
       apiToken: env.STORELINK_API_TOKEN,
     },
+    wms: env.WMS_WEBHOOK_URL && env.WMS_WEBHOOK_SECRET ? { url: env.WMS_WEBHOOK_URL, secret: env.WMS_WEBHOOK_SECRET, timeoutMs: env.WMS_WEBHOOK_TIMEOUT_MS } : null,
+    webUiUrl: env.STORELINK_WEB_UI_URL,
   };
 }
 

@@ -2,6 +2,9 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ChannelName } from './domain/capabilities';
 import type { ConnectionView, SyncStream } from './domain/connection-lifecycle';
+import type { OrdersDownloadCounts, OrdersDownloadMode } from './domain/order-download';
+import type { ImportStatus } from './domain/order-intake';
+import type { HoldReason, OrderStatus } from './domain/order-status';
 import type { ProductsDownloadCounts } from './domain/products';
 
 export type { ChannelName } from './domain/capabilities';
@@ -32,12 +35,21 @@ export const requiredSearchAttributes = Object.values(searchAttributes);
 export const workflowIds = {
   connection: (connectionId: string) => `connection:${connectionId}`,
   productsDownload: (connectionId: string) => `products-download:${connectionId}`,
+  ordersDownload: (connectionId: string) => `orders-download:${connectionId}`,
+  /** The nightly wide-window pass (C-9) and manual date-range re-syncs (OD-11) run beside the poll. */
+  ordersReconcile: (connectionId: string) => `orders-reconcile:${connectionId}`,
+  order: (connectionId: string, channelOrderId: string) => `order:${connectionId}:${channelOrderId}`,
+  /** Re-reads of single orders by id: webhooks (OD-2) and manual re-import (OD-11). */
+  orderRefresh: (connectionId: string, channelOrderId: string) => `order-refresh:${connectionId}:${channelOrderId}`,
 } as const;
 
 /** Workflow type names, for starters that must not import workflow code (API, schedules). */
 export const workflowTypes = {
   connection: 'connectionWorkflow',
   productsDownload: 'productsDownloadWorkflow',
+  ordersDownload: 'ordersDownloadWorkflow',
+  order: 'orderWorkflow',
+  orderRefresh: 'orderRefreshWorkflow',
 } as const;
 
 /** One Temporal Schedule per connection and stream (C-9). */
@@ -99,3 +111,100 @@ export interface ProductsDownloadSummary extends ProductsDownloadProgress {
 
 /** Progress of the current run (pages, products seen/created/updated, warnings). */
 export const productsDownloadProgressQuery = defineQuery<ProductsDownloadProgress>('productsDownloadProgress');
+
+// ---------------------------------------------------------------------------------------------
+// ordersDownloadWorkflow (`orders-download:{connectionId}` by schedule, `orders-reconcile:…` for wide windows)
+
+export type { OrdersDownloadCounts, OrdersDownloadMode } from './domain/order-download';
+
+
+export interface OrdersDownloadProgress {
+  connectionId: string;
+  mode: OrdersDownloadMode['kind'];
+  state: 'starting' | 'downloading' | 'completed' | 'skipped';
+  window: { updatedFrom: string; updatedTo: string } | null;
+  counts: OrdersDownloadCounts;
+  reason: string | null;
+}
+
+export const ordersDownloadProgressQuery = defineQuery<OrdersDownloadProgress>('ordersDownloadProgress');
+
+// ---------------------------------------------------------------------------------------------
+// orderWorkflow (`order:{connectionId}:{channelOrderId}`): one per order, from import to shipped or cancelled
+
+export interface OrderWorkflowInput {
+  /** Storelink's order id (database). The workflow carries ids and status only: customer data stays in the database. */
+  orderId: string;
+  connectionId: string;
+  channelOrderId: string;
+  orderNumber: string;
+  status: ImportStatus;
+  holdReason: HoldReason | null;
+  /** OD-4: payment not captured yet; a released hold then waits for it. */
+  awaitingPayment: boolean;
+  /** OD-4: warn ops when an order has waited for payment this long (hours). */
+  pendingPaymentWarnHours: number;
+  /** Set by the workflow when it continues as new. */
+  carried?: OrderView;
+}
+
+export type ShipmentSendStatus = 'pending' | 'sent' | 'not_eligible' | 'rejected' | 'failed';
+
+export interface ShipmentPosted {
+  /** The WMS's id: posting the same shipment twice has no effect (O-3). */
+  wmsShipmentId: string;
+  carrier: string | null;
+  service: string | null;
+  trackingNumbers: string[];
+  trackingUrl: string | null;
+  /** ISO-8601 */
+  shippedAt: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+export interface ShipmentView {
+  wmsShipmentId: string;
+  status: ShipmentSendStatus;
+  message: string | null;
+  channelFulfillmentId: string | null;
+}
+
+export interface OrderView {
+  orderId: string;
+  connectionId: string;
+  orderNumber: string;
+  status: OrderStatus;
+  holdReason: HoldReason | null;
+  awaitingPayment: boolean;
+  /** Released to the WMS (O-1) at least once. */
+  released: boolean;
+  /** The newest channel version the workflow has applied (OD-1). */
+  channelUpdatedAt: string | null;
+  shipments: ShipmentView[];
+}
+
+/** A re-downloaded change of the order, decided by the download path against the stored order (OD-8, O-5). */
+export type ChannelOrderChange =
+  | { type: 'cancelled' }
+  /** Fields changed while the order was not started; `status` present when holds or payment moved. */
+  | { type: 'changed'; status?: ImportStatus; holdReason?: HoldReason | null; awaitingPayment: boolean; fieldsChanged: boolean };
+
+export const orderStateQuery = defineQuery<OrderView>('orderState');
+/** From the download path, newest channel version first-come: an older version than the applied one is ignored. */
+export const channelOrderChangedSignal = defineSignal<[{ channelUpdatedAt: string; change: ChannelOrderChange }]>('channelOrderChanged');
+/** O-2: WMS progress. Refused (validator) when the order was never released or is closed. */
+export const wmsProgressUpdate = defineUpdate<OrderView, [{ type: 'started' | 'picked' | 'packed' }]>('wmsProgress');
+/** O-3: a WMS shipment; the same wmsShipmentId twice changes nothing. Sent to the channel at once (S-1). */
+export const postShipmentUpdate = defineUpdate<ShipmentView, [ShipmentPosted]>('postShipment');
+/** O-7: ops release a hold (an order still awaiting payment goes back to waiting for it). */
+export const releaseHoldUpdate = defineUpdate<OrderView, [{ by: string }]>('releaseHold');
+/** O-7: ops cancel; the WMS is told when it had the order. Never sent to the store (O-5). */
+export const cancelOrderUpdate = defineUpdate<OrderView, [{ by: string; reason: string }]>('cancelOrder');
+/** O-7 / S-5: send a rejected or failed shipment again (after a fix on the channel). */
+export const resendShipmentUpdate = defineUpdate<ShipmentView, [{ wmsShipmentId: string; by: string }]>('resendShipment');
+
+// ---------------------------------------------------------------------------------------------
+// orderRefreshWorkflow (`order-refresh:{connectionId}:{channelOrderId}`): re-read one order by id
+
+/** Another hint arrived (webhook, re-import): read the order once more after the current read. */
+export const orderRefreshRequestedSignal = defineSignal<[{ source: string }]>('orderRefreshRequested');

@@ -47,7 +47,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       connection,
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
-      activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue }),
+      activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, wms: cfg.wms }),
     });
     workerRun = worker.run();
   }

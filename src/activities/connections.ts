@@ -15,6 +15,7 @@ import { recordEvent } from '../db/repositories/integration-events';
 import type { SyncStream } from '../domain/connection-lifecycle';
 import { capabilitiesNeededBy, type ConnectionSettings, parseConnectionSettings } from '../domain/connection-settings';
 import { toActivityFailure } from './channel-failures';
+import { storedSettings, storeNameOf } from './connection-context';
 import {
   deleteConnectionSchedules,
   ensureConnectionSchedules,
@@ -41,9 +42,7 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
 
   async function settingsOf(connectionId: string): Promise<{ settings: ConnectionSettings; row: Awaited<ReturnType<typeof getConnection>> }> {
     const row = await getConnection(db, connectionId);
-    const parsed = parseConnectionSettings(row.settings, { channel: row.channel, setupCompleted: row.status === 'completed' });
-    if (!parsed.ok) throw new Error(`stored settings of connection ${connectionId} are invalid: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-    return { settings: parsed.settings, row };
+    return { settings: storedSettings(row), row };
   }
 
   return {
@@ -149,7 +148,7 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
       const { settings, row } = await settingsOf(connectionId);
       await ensureConnectionSchedules(
         deps.temporal,
-        { connectionId, channel: row.channel, storeName: row.displayName ?? row.storeName ?? connectionId, taskQueue: deps.taskQueue, settings },
+        { connectionId, channel: row.channel, storeName: storeNameOf(row), taskQueue: deps.taskQueue, settings },
         paused,
       );
     },

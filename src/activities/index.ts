@@ -1,9 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { WmsWebhookConfig } from '../config';
 import type { Database } from '../db/client';
 import type { SecretBox } from '../security/secret-box';
 import { openChannelAdapter } from './channel-adapter';
 import { createConnectionActivities } from './connections';
+import { createOrderActivities } from './orders';
+import { createOrdersDownloadActivities } from './orders-download';
 import { createProductsActivities } from './products';
 
 /** What activities need from the process: they load credentials and data by id, never from their arguments. */
@@ -14,6 +17,8 @@ export interface ActivityDependencies {
   /** for the schedules a connection owns */
   temporal: Client;
   taskQueue: string;
+  /** O-1 push to the WMS; null when the WMS pulls */
+  wms: WmsWebhookConfig | null;
 }
 
 /** Every activity the worker registers, bound to its dependencies, grouped by concern. */
@@ -25,5 +30,7 @@ export function createActivities(deps: ActivityDependencies) {
       openAdapter: (connectionId, slot) => openChannelAdapter({ db, secrets, log }, connectionId, { slot }),
     }),
     ...createProductsActivities({ db, secrets, log }),
+    ...createOrdersDownloadActivities(deps),
+    ...createOrderActivities(deps),
   };
 }

@@ -30,6 +30,7 @@ import {
 import type { ProductPagesInput, ProductPagesResult, ProductsDownloadActivities, ProductsDownloadReport, ProductsDownloadStart } from '../workflows/products-download';
 import { channelAdapterFor, loadConnection, type ChannelAdapterDeps, type ConnectionRow } from './channel-adapter';
 import { toActivityFailure } from './channel-failures';
+import { storeNameOf } from './connection-context';
 
 export interface ProductsActivityDeps extends ChannelAdapterDeps {
   log: Logger;
@@ -58,7 +59,7 @@ export function createProductsActivities(deps: ProductsActivityDeps): ProductsDo
   return {
     async beginProductsDownload(connectionId: string): Promise<ProductsDownloadStart> {
       const connection = await loadConnection(deps.db, connectionId);
-      const storeName = connection.displayName ?? connection.storeName ?? connection.storeIdentity ?? connection.id;
+      const storeName = storeNameOf(connection);
       const base = { channel: connection.channel, storeName, updatedSince: null };
       if (!supports(connection.channel, 'downloadProducts')) return { ...base, enabled: false, reason: `${connection.channel} has no products to download` };
       const settings = parseConnectionSettings(connection.settings, { channel: connection.channel, setupCompleted: connection.status === 'completed' });

@@ -192,6 +192,8 @@ export const orders = pgTable(
     /** O-4: lines changed in the WMS after download make the order ineligible for shipment info */
     linesChangedInWms: boolean('lines_changed_in_wms').notNull().default(false),
     releasedAt: timestamptz('released_at'),
+    /** set once the order workflow was started: a retried intake that finds it unset starts it (OD-10) */
+    workflowStartedAt: timestamptz('workflow_started_at'),
     wmsStartedAt: timestamptz('wms_started_at'),
     terminalAt: timestamptz('terminal_at'),
     createdAt: createdAt(),
@@ -216,11 +218,14 @@ export const orderLines = pgTable(
     productId: uuid('product_id').references(() => products.id),
     title: text('title'),
     quantity: integer('quantity').notNull(),
+    /** units the warehouse ships for this line: 0 for lines left out under `partial` (OD-6) or removed */
+    quantityToShip: integer('quantity_to_ship').notNull().default(0),
     unitPrice: numeric('unit_price', { precision: 14, scale: 4 }),
   },
   (t) => [
     uniqueIndex('order_lines_order_channel_line_key').on(t.orderId, t.channelLineId),
     check('order_lines_quantity_not_negative', sql`${t.quantity} >= 0`),
+    check('order_lines_quantity_to_ship_valid', sql`${t.quantityToShip} >= 0 and ${t.quantityToShip} <= ${t.quantity}`),
   ],
 );
 

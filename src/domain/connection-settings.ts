@@ -29,6 +29,8 @@ export const connectionSettingsSchema = z
           .default(['unfulfilled', 'partially_fulfilled']),
         locationIds: z.union([z.literal('all'), z.array(z.string().min(1)).min(1, 'list at least one location or use "all"')]).default('all'),
         lookbackDays: z.number().int().min(1).max(365).default(14),
+        /** OD-1: every incremental run re-reads this many minutes before its cursor. */
+        overlapMinutes: z.number().int().min(1).max(24 * 60).default(10),
       })
       .strict()
       .prefault({}),
@@ -37,6 +39,8 @@ export const connectionSettingsSchema = z
       .default([]),
     tagAfterImport: z.string().trim().min(1).nullable().optional(),
     errorTag: z.string().trim().min(1).nullable().optional(),
+    /** OD-4: an order waiting for payment this long raises a warning (it stays held). */
+    maxPendingPaymentHours: z.number().int().min(1).max(90 * 24).default(72),
     sendShipmentInfo: z.boolean().default(true),
     notifyCustomer: z.boolean().default(false),
     syncInventory: z.boolean().default(false),

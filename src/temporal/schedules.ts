@@ -13,6 +13,8 @@ import type { SyncStream } from '../domain/connection-lifecycle';
 interface StreamWorkflow {
   workflowType: string;
   workflowId: (connectionId: string) => string;
+  /** Beyond the connection id, what the stream's workflow is started with. */
+  input?: Record<string, unknown>;
   everyMinutes: (schedules: ConnectionSettings['schedules']) => number;
 }
 
@@ -21,6 +23,17 @@ const STREAM_WORKFLOWS: Partial<Record<SyncStream, StreamWorkflow>> = {
     workflowType: workflowTypes.productsDownload,
     workflowId: workflowIds.productsDownload,
     everyMinutes: (schedules) => schedules.productsEveryMinutes,
+  },
+  orders: {
+    workflowType: workflowTypes.ordersDownload,
+    workflowId: workflowIds.ordersDownload,
+    everyMinutes: (schedules) => schedules.ordersEveryMinutes,
+  },
+  order_reconciliation: {
+    workflowType: workflowTypes.ordersDownload,
+    workflowId: workflowIds.ordersReconcile,
+    input: { mode: { kind: 'lookback' } },
+    everyMinutes: (schedules) => schedules.orderReconciliationEveryMinutes,
   },
 };
 
@@ -44,7 +57,7 @@ function scheduleOptions(stream: SyncStream, workflow: StreamWorkflow, context: 
       workflowType: workflow.workflowType,
       workflowId: workflow.workflowId(connectionId),
       taskQueue: context.taskQueue,
-      args: [{ connectionId }],
+      args: [{ connectionId, ...workflow.input }],
       typedSearchAttributes: new TypedSearchAttributes([
         { key: searchAttributes.connectionId, value: connectionId },
         { key: searchAttributes.channel, value: context.channel },
@@ -78,8 +91,13 @@ export async function setConnectionSchedulesPaused(client: Client, connectionId:
 
 async function setPaused(client: Client, scheduleId: string, paused: boolean, note: string): Promise<void> {
   const handle = client.schedule.getHandle(scheduleId);
-  if (paused) await handle.pause(note);
-  else await handle.unpause(note);
+  try {
+    if (paused) await handle.pause(note);
+    else await handle.unpause(note);
+  } catch (error) {
+    // A connection completed before a stream existed has no schedule for it until ensureConnectionSchedules runs.
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
 }
 
 /** "Run now": queued behind a running one rather than dropped or doubled. */

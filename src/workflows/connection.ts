@@ -10,6 +10,7 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -34,6 +35,7 @@ import {
 } from '../definitions';
 import { parseConnectionSettings } from '../domain/connection-settings';
 import { type ConnectionView, describeConnection, emptyImportProgress, finishBlockedBecause } from '../domain/connection-lifecycle';
+import { ordersDownloadWorkflow } from './orders-download';
 import { productsDownloadWorkflow } from './products-download';
 
 /**
@@ -246,7 +248,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       validator: (stream) => {
         if (view.status !== 'completed') throw new Error(`streams run only on a completed connection (this one is ${view.status})`);
         if (!view.active) throw new Error('connection is inactive: activate it first');
-        if (stream !== 'products') throw new Error(`stream ${stream} has no schedule yet`);
+        if (stream === 'inventory_reconcile') throw new Error(`stream ${stream} has no schedule yet (inventory sync comes with its own workflow)`);
       },
     },
   );
@@ -269,8 +271,20 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
           view.importProgress.products.finished = true;
         }
         publish();
-        const openOrders = await channelCalls.countOpenOrders({ connectionId });
-        view.importProgress.orders = { done: openOrders, total: openOrders, finished: true };
+        if (patched('initial-import-downloads-orders')) {
+          // C-3: open orders of the lookback window are imported (each becomes an order workflow).
+          const orders = await executeChild(ordersDownloadWorkflow, {
+            workflowId: workflowIds.ordersDownload(connectionId),
+            args: [{ connectionId, mode: { kind: 'lookback' } }],
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            staticSummary: `Initial order import of connection ${connectionId}`,
+          });
+          const done = orders.counts.imported + orders.counts.updated + orders.counts.unchanged;
+          view.importProgress.orders = { done, total: done, finished: true };
+        } else {
+          const openOrders = await channelCalls.countOpenOrders({ connectionId });
+          view.importProgress.orders = { done: openOrders, total: openOrders, finished: true };
+        }
       });
     } catch (error) {
       if (isCancellation(error)) return; // disconnected meanwhile

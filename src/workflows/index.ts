@@ -3,4 +3,7 @@
  * @temporalio/workflow, src/domain and src/definitions (enforced by ESLint).
  */
 export { connectionWorkflow } from './connection';
+export { orderWorkflow } from './order';
+export { orderRefreshWorkflow } from './order-refresh';
+export { ordersDownloadWorkflow } from './orders-download';
 export { productsDownloadWorkflow } from './products-download';

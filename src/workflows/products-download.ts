@@ -5,8 +5,6 @@
 // heartbeats its position, so a retry resumes from the last committed page. History stays
 // bounded: each activity call covers many pages, and the run continues as new after a few calls.
 import {
-  ActivityFailure,
-  ApplicationFailure,
   continueAsNew,
   getExternalWorkflowHandle,
   log,
@@ -17,15 +15,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
-  credentialsRejectedSignal,
   importProgressSignal,
   type ProductsDownloadProgress,
   productsDownloadProgressQuery,
   type ProductsDownloadSummary,
   searchAttributes,
-  workflowIds,
 } from '../definitions';
 import { addCounts, describeCounts, emptyCounts, type ProductsDownloadCounts } from '../domain/products';
+import { isAuthFailure, tellConnectionCredentialsRejected } from './connection-signals';
 
 // ---- contract with the activities (src/activities/products.ts implements it)
 
@@ -104,7 +101,7 @@ export async function productsDownloadWorkflow(input: ProductsDownloadInput): Pr
   try {
     return await download(input);
   } catch (error) {
-    if (isAuthFailure(error)) await tellConnectionCredentialsRejected(input.connectionId, error);
+    if (isAuthFailure(error)) await tellConnectionCredentialsRejected(input.connectionId, error.cause.message, 'products-download');
     throw error;
   }
 }
@@ -163,22 +160,6 @@ async function reportToParent(counts: ProductsDownloadCounts): Promise<void> {
     await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(importProgressSignal, { stream: 'products', done: counts.productsSeen, total: null });
   } catch (error) {
     log.warn('could not report import progress to the parent workflow', { error: String(error) });
-  }
-}
-
-function isAuthFailure(error: unknown): error is ActivityFailure & { cause: ApplicationFailure } {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'auth';
-}
-
-/** C-5: the connection workflow halts sync and asks for new credentials; it may not run (tests, disconnect). */
-async function tellConnectionCredentialsRejected(connectionId: string, error: ActivityFailure & { cause: ApplicationFailure }): Promise<void> {
-  try {
-    await getExternalWorkflowHandle(workflowIds.connection(connectionId)).signal(credentialsRejectedSignal, {
-      message: error.cause.message,
-      source: 'products-download',
-    });
-  } catch (signalError) {
-    log.warn('connection workflow not told about rejected credentials', { connectionId, error: String(signalError) });
   }
 }
 

@@ -45,7 +45,7 @@ beforeAll(async () => {
     connection: temporal.nativeConnection,
     namespace: temporal.temporal.namespace,
     taskQueue,
-    activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue }),
+    activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue, wms: null }),
     workflows: { workflowsPath: require.resolve('../../src/workflows') },
   });
   running = worker.run();

@@ -1,0 +1,3 @@
+ALTER TABLE "order_lines" ADD COLUMN "quantity_to_ship" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "workflow_started_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "order_lines" ADD CONSTRAINT "order_lines_quantity_to_ship_valid" CHECK ("order_lines"."quantity_to_ship" >= 0 and "order_lines"."quantity_to_ship" <= "order_lines"."quantity");

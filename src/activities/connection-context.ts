@@ -1,0 +1,19 @@
+import { PermanentError } from '../channels';
+import type { ConnectionRow } from '../db/repositories/connections';
+import { type ConnectionSettings, parseConnectionSettings } from '../domain/connection-settings';
+
+/** What every activity of a connection reads from its row: its settings, and the name ops know it by. */
+
+/** Stored settings with their defaults; stored settings were validated on the way in, so a failure here is a bug or a hand edit. */
+export function storedSettings(row: ConnectionRow): ConnectionSettings {
+  const parsed = parseConnectionSettings(row.settings, { channel: row.channel, setupCompleted: row.status === 'completed' });
+  if (!parsed.ok) {
+    throw new PermanentError(`stored settings of connection ${row.id} are invalid: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  }
+  return parsed.settings;
+}
+
+/** The StoreName search attribute and the name in messages: display name, else the store's own (C-1). */
+export function storeNameOf(row: ConnectionRow): string {
+  return row.displayName ?? row.storeName ?? row.storeIdentity ?? row.id;
+}
