@@ -54,7 +54,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   let api: FastifyInstance | undefined;
   if (options.roles.includes('api')) {
-    api = await buildApi({ db: database.db, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, secrets, log, bodyLimitBytes: cfg.api.bodyLimitBytes });
+    api = await buildApi({ db: database.db, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, secrets, log, bodyLimitBytes: cfg.api.bodyLimitBytes, webUiUrl: cfg.webUiUrl });
     await api.listen({ host: cfg.api.host, port: cfg.api.port });
   }
   if (options.devTokenFile) await ensureDevToken(database.db, options.devTokenFile);

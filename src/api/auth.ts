@@ -12,6 +12,8 @@ const REASONS = {
 declare module 'fastify' {
   interface FastifyRequest {
     apiTokenId?: string;
+    /** who acted, for the workflow's log of ops actions (`api:<name>`) */
+    apiTokenName?: string;
   }
 }
 
@@ -27,5 +29,11 @@ export function requireApiToken(db: Database) {
     const check = await checkApiToken(db, token);
     if (!check.ok) throw new ApiError(401, 'unauthorized', REASONS[check.reason]);
     request.apiTokenId = check.tokenId;
+    request.apiTokenName = check.name;
   };
+}
+
+/** How ops actions name their author in workflow events: the token's name (its id when unnamed). */
+export function actorOf(request: FastifyRequest): string {
+  return `api:${request.apiTokenName || request.apiTokenId || 'unknown'}`;
 }

@@ -13,10 +13,13 @@ import type { SecretBox } from '../security/secret-box';
 import { requireApiToken } from './auth';
 import { handleError, handleNotFound } from './errors';
 import { connectionRoutes } from './routes/connections';
+import { errorQueueRoutes } from './routes/errors';
 import { healthRoutes } from './routes/health';
+import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
 import { statusRoutes } from './routes/status';
 import { tokenRoutes } from './routes/tokens';
+import { webhookRoutes } from './routes/webhooks';
 
 export interface ApiDependencies {
   db: Database;
@@ -26,6 +29,8 @@ export interface ApiDependencies {
   secrets: SecretBox;
   log: Logger;
   bodyLimitBytes: number;
+  /** Temporal Web UI base URL, for links from orders and errors to their workflows */
+  webUiUrl: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -64,6 +69,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, deps);
+  // Channel webhooks are authenticated by their HMAC, not by a bearer token (SPEC §9).
+  await app.register(webhookRoutes, deps);
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', requireApiToken(deps.db));
@@ -71,6 +78,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(connectionRoutes, deps);
       await v1.register(productRoutes, deps);
       await v1.register(tokenRoutes, deps);
+      await v1.register(orderRoutes, deps);
+      await v1.register(errorQueueRoutes, deps);
     },
     { prefix: '/v1' },
   );

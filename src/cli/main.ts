@@ -4,6 +4,8 @@ import { databaseTargetFor, openDatabase, type DatabaseHandle } from '../db/clie
 import { createApiToken, listApiTokens, revokeApiToken } from '../db/repositories/api-tokens';
 import { serve, type Role } from '../serve';
 import { registerConnectionCommands } from './connections';
+import { registerErrorCommands } from './errors';
+import { registerOrderCommands } from './orders';
 import { collectStatus, formatStatus } from './status';
 
 /**
@@ -37,6 +39,8 @@ export function buildCli(): Command {
     });
 
   registerConnectionCommands(program);
+  registerOrderCommands(program);
+  registerErrorCommands(program);
 
   const db = program.command('db').description('database maintenance');
   db.command('migrate')

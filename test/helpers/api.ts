@@ -13,7 +13,7 @@ export interface RunningApi {
 }
 
 /** The real API on a real socket (port 0), so body limits and parsing are the server's own. */
-export async function startTestApi(deps: { db: Database; temporal: Client; taskQueue: string; bodyLimitBytes?: number; secrets?: SecretBox }): Promise<RunningApi> {
+export async function startTestApi(deps: { db: Database; temporal: Client; taskQueue: string; bodyLimitBytes?: number; secrets?: SecretBox; webUiUrl?: string }): Promise<RunningApi> {
   const app = await buildApi({
     db: deps.db,
     temporal: deps.temporal,
@@ -21,6 +21,7 @@ export async function startTestApi(deps: { db: Database; temporal: Client; taskQ
     secrets: deps.secrets ?? createSecretBox(crypto.randomBytes(32)),
     log: pino({ level: 'silent' }),
     bodyLimitBytes: deps.bodyLimitBytes ?? 1024 * 1024,
+    webUiUrl: deps.webUiUrl ?? 'http://localhost:8233',
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

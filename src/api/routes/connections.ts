@@ -16,12 +16,13 @@ import {
   type ConnectionView,
 } from '../../client';
 import type { connectionWorkflow } from '../../workflows/connection';
-import { createConnection, findConnection, listConnections, type ConnectionRow } from '../../db/repositories/connections';
+import { createConnection, listConnections, type ConnectionRow } from '../../db/repositories/connections';
 import { saveCredentials, savePendingCredentials } from '../../db/repositories/credentials';
 import { CHANNELS } from '../../domain/capabilities';
 import { CONNECTION_STATUSES, SYNC_STREAMS } from '../../domain/connection-lifecycle';
 import { parseConnectionSettings } from '../../domain/connection-settings';
 import { credentialsSchemas } from '../../domain/credentials';
+import { connectionRowOf, liveConnectionRowOf } from '../connection-rows';
 import { ApiError, errorBody } from '../errors';
 import type { ApiDependencies } from '../server';
 import { runUpdate } from '../temporal-errors';
@@ -79,18 +80,9 @@ export const connectionRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (a
     return present(row, await handleOf(row.id).query(connectionStateQuery).catch(() => undefined));
   }
 
-  async function rowOf(id: string): Promise<ConnectionRow> {
-    const row = await findConnection(db, id);
-    if (!row) throw new ApiError(404, 'not_found', `no connection ${id}`);
-    return row;
-  }
-
+  const rowOf = (id: string) => connectionRowOf(db, id);
   /** A connection whose workflow still listens: a disconnected one ended for good (C-8). */
-  async function liveRowOf(id: string): Promise<ConnectionRow> {
-    const row = await rowOf(id);
-    if (row.status === 'disconnected') throw new ApiError(409, 'conflict', `connection ${id} is disconnected; its data is kept for audit only`);
-    return row;
-  }
+  const liveRowOf = (id: string) => liveConnectionRowOf(db, id);
 
   function parseCredentials(channel: ConnectionRow['channel'], credentials: unknown): Record<string, unknown> {
     const schema = credentialsSchemas[channel];
