@@ -184,6 +184,7 @@ export function createOrderIntake(deps: IntakeDeps) {
       shippingAddress: row.shippingAddress as StoredOrder['shippingAddress'],
       lines: lines.map((l) => ({ channelLineId: l.channelLineId, sku: l.sku, quantity: l.quantity })),
       channelUpdatedAt: row.channelUpdatedAt,
+      ...(row.financialStatus ? { financialStatus: row.financialStatus as StoredOrder['financialStatus'] } : {}),
     };
   }
 

@@ -41,6 +41,8 @@ export interface StoredOrder extends OrderCustomerInput {
   lines: readonly StoredOrderLine[];
   /** The channel's updated-at of the stored version (OD-1 dedupe key). */
   channelUpdatedAt: string | Date;
+  /** As last seen on the channel; with the fields above, what tells two versions of one second apart. */
+  financialStatus?: OrderFinancialStatus;
 }
 
 /** Structurally a subset of ChannelOrder. */
@@ -202,12 +204,27 @@ function nothingChanged(stored: StoredOrder): UpdateDecision {
 }
 
 /**
+ * OD-1 dedupe by (channel order id, updated-at). Channels stamp second precision, so a change
+ * made within the second of our last read carries the same updated-at: an equal stamp is a
+ * duplicate only when nothing we track differs, or a payment captured a moment after the order
+ * was read would never be seen.
+ */
+function isSameOrOlderVersion(stored: StoredOrder, incoming: UpdatedOrderInput): boolean {
+  const incomingAt = Date.parse(incoming.updatedAt);
+  const storedAt = toMillis(stored.channelUpdatedAt);
+  if (incomingAt !== storedAt) return !(incomingAt > storedAt);
+  const newlyCancelled = incoming.cancelledAt !== null && stored.status !== 'cancelled' && stored.status !== 'cancel_requested';
+  const paymentMoved = stored.financialStatus !== undefined && stored.financialStatus !== incoming.financialStatus;
+  return !newlyCancelled && !paymentMoved && Object.keys(orderChanges(stored, incoming)).length === 0;
+}
+
+/**
  * A re-downloaded order that is already stored (OD-8). Cancellation wins over every other change
  * and follows O-5; other changes apply while the WMS has not started the order, and are only
  * reported once it has.
  */
 export function decideUpdate(stored: StoredOrder, incoming: UpdatedOrderInput, settings: UpdateSettings): UpdateDecision {
-  if (!(Date.parse(incoming.updatedAt) > toMillis(stored.channelUpdatedAt))) return { action: 'ignore_duplicate' };
+  if (isSameOrOlderVersion(stored, incoming)) return { action: 'ignore_duplicate' };
   if (incoming.cancelledAt !== null) return cancellation(stored);
   const changes = orderChanges(stored, incoming);
   const fields = Object.keys(changes) as OrderChangeField[];

@@ -104,8 +104,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   setHandler(orderStateQuery, () => view);
 
   setHandler(channelOrderChangedSignal, ({ channelUpdatedAt, change }) => {
-    // OD-1: a version older than the one applied (reordered delivery) changes nothing.
-    if (view.channelUpdatedAt !== null && Date.parse(channelUpdatedAt) <= Date.parse(view.channelUpdatedAt)) return;
+    // OD-1: a version older than the one applied (reordered delivery) changes nothing; an equal
+    // stamp is a change within the same second (the download path compared the contents).
+    if (view.channelUpdatedAt !== null && Date.parse(channelUpdatedAt) < Date.parse(view.channelUpdatedAt)) return;
     view.channelUpdatedAt = channelUpdatedAt;
     if (change.type === 'cancelled') {
       const result = apply({ type: 'channel_cancelled' });

@@ -54,16 +54,26 @@ const newAddress = { ...address, address1: '1 Infinite Loop', city: 'Cupertino',
 const cancelled = incoming({ cancelledAt: '2026-05-14T10:00:00Z' });
 
 describe('OD-1 dedupe by (channel order id, updated-at)', () => {
-  it('OD-1 ignores a version that is not newer than the stored one', () => {
-    expect(decideUpdate(stored(), incoming({ updatedAt: '2026-05-14T09:00:00Z', shippingAddress: newAddress }), settings)).toEqual({ action: 'ignore_duplicate' });
+  it('OD-1 ignores an older version, and one of the same second with nothing changed', () => {
+    expect(decideUpdate(stored(), incoming({ updatedAt: '2026-05-14T09:00:00Z' }), settings)).toEqual({ action: 'ignore_duplicate' });
+    expect(decideUpdate(stored(), incoming({ updatedAt: '2026-05-14T08:59:59Z', shippingAddress: newAddress }), settings)).toEqual({ action: 'ignore_duplicate' });
     expect(decideUpdate(stored(), incoming({ updatedAt: '2026-05-14T08:59:59Z', cancelledAt: '2026-05-14T08:59:59Z' }), settings)).toEqual({
       action: 'ignore_duplicate',
     });
   });
 
+  it('OD-1 a change within the same second as the stored version is still applied (second-precision stamps)', () => {
+    const sameSecond = '2026-05-14T09:00:00Z';
+    expect(decideUpdate(stored(), incoming({ updatedAt: sameSecond, shippingAddress: newAddress }), settings).action).toBe('apply');
+    expect(decideUpdate(stored(), incoming({ updatedAt: sameSecond, cancelledAt: sameSecond }), settings).action).toBe('cancel');
+    const pending = stored({ status: 'pending_payment', financialStatus: 'pending' });
+    expect(decideUpdate(pending, incoming({ updatedAt: sameSecond }), settings)).toMatchObject({ action: 'apply', newStatus: 'open' });
+    expect(decideUpdate(pending, incoming({ updatedAt: sameSecond, financialStatus: 'pending' }), settings)).toEqual({ action: 'ignore_duplicate' });
+  });
+
   it('OD-1 compares instants, not strings, and accepts the stored time as a Date', () => {
     const s = stored({ channelUpdatedAt: new Date('2026-05-14T09:00:00Z') });
-    expect(decideUpdate(s, incoming({ updatedAt: '2026-05-14T11:00:00+02:00', shippingAddress: newAddress }), settings)).toEqual({ action: 'ignore_duplicate' });
+    expect(decideUpdate(s, incoming({ updatedAt: '2026-05-14T11:00:00+02:00' }), settings)).toEqual({ action: 'ignore_duplicate' });
     expect(decideUpdate(s, incoming({ updatedAt: '2026-05-14T09:00:01Z', shippingAddress: newAddress }), settings).action).toBe('apply');
   });
 
@@ -253,8 +263,13 @@ describe('update properties', () => {
   });
 
   it('OD-1 the same version processed twice: the second time is a duplicate', () => {
-    for (const version of [incoming({ shippingAddress: newAddress }), cancelled, incoming({ tags: ['FraudReview'] })]) {
-      expect(decideUpdate(stored({ channelUpdatedAt: version.updatedAt }), version, settings)).toEqual({ action: 'ignore_duplicate' });
+    const after = [
+      { version: incoming({ shippingAddress: newAddress }), stored: { shippingAddress: newAddress } },
+      { version: cancelled, stored: { status: 'cancelled' as const } },
+      { version: incoming({ tags: ['FraudReview'] }), stored: { tags: ['FraudReview'], status: 'on_hold' as const, holdReason: 'tag:FraudReview' as const } },
+    ];
+    for (const { version, stored: processed } of after) {
+      expect(decideUpdate(stored({ channelUpdatedAt: version.updatedAt, ...processed }), version, settings)).toEqual({ action: 'ignore_duplicate' });
     }
   });
 });

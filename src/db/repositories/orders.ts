@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { IntakeLine } from '../../domain/order-intake';
 import type { OrderAddress } from '../../domain/order-intake';
 import type { HoldReason, OrderStatus } from '../../domain/order-status';
@@ -89,9 +89,9 @@ export interface OrderChangeWrite {
 }
 
 /**
- * Records a newer channel version (OD-1, OD-8) if no one recorded it or a newer one first: the
- * update is conditional on the stored version being older, so of two racing readers of one change
- * exactly one gets `true` and signals the order workflow.
+ * Records a channel version (OD-1, OD-8) unless a newer one was recorded first. Equal stamps pass:
+ * a change within the same second is a new version (the caller compared contents). Two racing
+ * readers of one change may both pass and signal; the workflow applies the repeat as a no-op.
  */
 export async function recordChannelVersion(db: Database, orderId: string, change: OrderChangeWrite): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -99,7 +99,7 @@ export async function recordChannelVersion(db: Database, orderId: string, change
     const updated = await tx
       .update(orders)
       .set({ ...fields, updatedAt: sql`now()` })
-      .where(and(eq(orders.id, orderId), lt(orders.channelUpdatedAt, change.channelUpdatedAt)))
+      .where(and(eq(orders.id, orderId), lte(orders.channelUpdatedAt, change.channelUpdatedAt)))
       .returning({ id: orders.id });
     if (updated.length === 0) return false;
     if (lines) {
