@@ -7,6 +7,12 @@ import { DEFAULT_TASK_QUEUE } from './definitions';
  * with a message naming the variable and what it expects (see README "Configuration").
  */
 
+/**
+ * Workflows a worker keeps in memory between their steps (SPEC N-5: ≤ 400 MB RSS with 10,000 open
+ * orders; docs/benchmarks.md). An evicted workflow replays its short history on its next signal.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -72,6 +78,7 @@ const envSchema = z
     TEMPORAL_TLS_CA_PATH: optionalString,
     TEMPORAL_TLS_SERVER_NAME: optionalString,
     TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: positiveInt(DEFAULT_MAX_CACHED_WORKFLOWS),
     API_HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
     API_PORT: port(8080),
     API_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
@@ -119,6 +126,8 @@ export interface Config {
     tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
     apiKey?: string;
   };
+  /** the worker's sticky cache: how many workflows stay in memory between their steps */
+  worker: { maxCachedWorkflows: number };
   api: { host: string; port: number; bodyLimitBytes: number };
   /** how the CLI reaches the API */
   cli: { apiUrl: string; apiToken?: string };
@@ -174,6 +183,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
         : undefined,
       apiKey: env.TEMPORAL_API_KEY,
     },
+    worker: { maxCachedWorkflows: env.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS },
     api: { host: env.API_HOST, port: env.API_PORT, bodyLimitBytes: env.API_BODY_LIMIT_BYTES },
     cli: {
       apiUrl: env.STORELINK_API_URL ?? `http://${env.API_HOST === '0.0.0.0' ? '127.0.0.1' : env.API_HOST}:${env.API_PORT}`,

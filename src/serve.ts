@@ -48,6 +48,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
       activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, wms: cfg.wms }),
+      maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
     });
     workerRun = worker.run();
   }

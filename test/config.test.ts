@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../src/config';
+import { ConfigError, DEFAULT_MAX_CACHED_WORKFLOWS, parseConfig } from '../src/config';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -37,12 +37,18 @@ describe('config: environment parsed once with zod', () => {
     expect(cfg.cli.apiUrl).toBe('http://127.0.0.1:3000');
   });
 
+  it('bounds the worker cache (N-5) by default and takes an override', () => {
+    expect(parseConfig({}).worker.maxCachedWorkflows).toBe(DEFAULT_MAX_CACHED_WORKFLOWS);
+    expect(parseConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '1000' }).worker.maxCachedWorkflows).toBe(1000);
+  });
+
   it.each([
     ['API_PORT', { API_PORT: 'eighty' }, /API_PORT: expected a TCP port number \(got "eighty"\)/],
     ['API_PORT', { API_PORT: '70000' }, /API_PORT: expected a port between 1 and 65535/],
     ['API_BODY_LIMIT_BYTES', { API_BODY_LIMIT_BYTES: '0' }, /API_BODY_LIMIT_BYTES: expected a positive number/],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://db/x', STORELINK_ENCRYPTION_KEY: KEY }, /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ connection URL/],
     ['DATABASE_POOL_MAX', { DATABASE_POOL_MAX: '-1' }, /DATABASE_POOL_MAX: expected a positive number/],
+    ['TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS', { TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '0' }, /TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: expected a positive number/],
     ['STORELINK_ENCRYPTION_KEY', { STORELINK_ENCRYPTION_KEY: 'c2hvcnQ=' }, /STORELINK_ENCRYPTION_KEY: expected 32 random bytes, base64-encoded/],
     ['STORELINK_ENCRYPTION_KEY', { DATABASE_URL: 'postgres://db/x' }, /STORELINK_ENCRYPTION_KEY: required when DATABASE_URL is set/],
     ['TEMPORAL_ADDRESS', { TEMPORAL_ADDRESS: 'http://temporal' }, /TEMPORAL_ADDRESS: expected host:port/],

@@ -11,11 +11,14 @@ import {
   updateConnectionState,
 } from '../db/repositories/connections';
 import { type CredentialSlot, discardPendingCredentials, promotePendingCredentials } from '../db/repositories/credentials';
-import { recordEvent } from '../db/repositories/integration-events';
+import { lastEventAt, recordEvent, resolveEventGroups } from '../db/repositories/integration-events';
 import type { SyncStream } from '../domain/connection-lifecycle';
 import { capabilitiesNeededBy, type ConnectionSettings, parseConnectionSettings } from '../domain/connection-settings';
 import { toActivityFailure } from './channel-failures';
 import { storedSettings, storeNameOf } from './connection-context';
+import { staleDownloadGroupKey } from './orders-download';
+
+export const credentialsErrorGroupKey = (connectionId: string) => `connection:credentials-rejected:${connectionId}`;
 import {
   deleteConnectionSchedules,
   ensureConnectionSchedules,
@@ -106,7 +109,37 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
       category?: 'transient' | 'data' | 'auth' | 'permanent';
     }): Promise<void> {
       const { connectionId, severity, code, message, category } = input;
-      await recordEvent(db, { connectionId, stream: null, entityType: 'connection', entityId: connectionId, severity, category, code, message });
+      // C-5/E-2: one open credentials error per connection, resolved by the rotation that fixes it.
+      const credentialsGroup = credentialsErrorGroupKey(connectionId);
+      const groupKey = code === 'credentials_rejected' ? credentialsGroup : null;
+      await recordEvent(db, { connectionId, stream: null, entityType: 'connection', entityId: connectionId, severity, category, code, message, groupKey });
+      if (code === 'credentials_rotated') await resolveEventGroups(db, [credentialsGroup]);
+    },
+
+    /**
+     * E-4: a silent stall is an error too. An active, completed connection whose last completed
+     * order download is older than 3× its interval gets one open health error (resolved by the
+     * next completed download, see finishOrdersDownload).
+     */
+    async checkSyncHealth({ connectionId }: { connectionId: string }): Promise<{ stalled: boolean }> {
+      const { settings, row } = await settingsOf(connectionId);
+      if (!settings.downloadOrders || !row.active || row.status !== 'completed') return { stalled: false };
+      const limitMs = 3 * settings.schedules.ordersEveryMinutes * 60_000;
+      const last = await lastEventAt(db, connectionId, 'orders_download_completed');
+      const since = last ?? row.updatedAt;
+      if (Date.now() - since.getTime() <= limitMs) return { stalled: false };
+      await recordEvent(db, {
+        connectionId,
+        stream: 'orders',
+        entityType: 'connection',
+        entityId: connectionId,
+        severity: 'error',
+        category: 'transient',
+        code: 'orders_download_stalled',
+        message: `no order download has completed since ${since.toISOString()} (more than 3 × the ${settings.schedules.ordersEveryMinutes}-minute interval): check the orders schedule and the worker in the Temporal Web UI`,
+        groupKey: staleDownloadGroupKey(connectionId),
+      });
+      return { stalled: true };
     },
 
     async loadSettings({ connectionId }: { connectionId: string }): Promise<ConnectionSettings> {

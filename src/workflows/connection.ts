@@ -34,7 +34,7 @@ import {
   workflowIds,
 } from '../definitions';
 import { parseConnectionSettings } from '../domain/connection-settings';
-import { type ConnectionView, describeConnection, emptyImportProgress, finishBlockedBecause } from '../domain/connection-lifecycle';
+import { type ConnectionView, describeConnection, emptyImportProgress, finishBlockedBecause, syncsNow } from '../domain/connection-lifecycle';
 import { ordersDownloadWorkflow } from './orders-download';
 import { productsDownloadWorkflow } from './products-download';
 
@@ -44,6 +44,9 @@ import { productsDownloadWorkflow } from './products-download';
  * reacts to operators through updates whose validators answer synchronously. Carries ids and
  * status only — credentials stay in the database and are read by activities.
  */
+
+/** E-4: how often an idle connection checks that its downloads still complete. */
+const HEALTH_CHECK_EVERY = '10 minutes';
 
 const quick = proxyActivities<ConnectionActivities>({
   startToCloseTimeout: '30 seconds',
@@ -338,8 +341,15 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     await setStatus(result.ok ? 'draft' : 'action_required', result.ok ? null : result.reason);
   }
 
+  const checksHealth = patched('sync-health-check');
   for (;;) {
-    await condition(() => importRequested || authFailure !== null || view.status === 'disconnected' || workflowInfo().continueAsNewSuggested);
+    const wake = () => importRequested || authFailure !== null || view.status === 'disconnected' || workflowInfo().continueAsNewSuggested;
+    if (checksHealth) {
+      // E-4: a timer, not a poll of the channel: every so often ask whether downloads still complete.
+      if (!(await condition(wake, HEALTH_CHECK_EVERY)) && syncsNow(view)) await quick.checkSyncHealth({ connectionId });
+    } else {
+      await condition(wake);
+    }
     if (view.status === 'disconnected') break;
     if (authFailure) {
       const failure = authFailure;

@@ -19,6 +19,7 @@ import { EmulatorClient } from '../../emulators/shopify/client';
 import { DEMO_SCOPES } from '../../emulators/shopify/seed';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shopify/server';
 import { startTestApi, type RunningApi } from '../helpers/api';
+import { recordHistoryForReplay } from '../helpers/replay';
 import { createTestDatabase } from '../helpers/db';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
@@ -122,11 +123,6 @@ async function completedConnection(domain: string, token: string): Promise<strin
  * `RECORD_HISTORIES=1 npm test -- test/workflows/connection.test.ts` refreshes the histories
  * test/replay replays against the current code (commit them when the workflow changes on purpose).
  */
-async function recordHistoryForReplay(connectionId: string, name: string): Promise<void> {
-  if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await temporal.client.workflow.getHandle(workflowIds.connection(connectionId)).fetchHistory();
-  fs.writeFileSync(path.join(__dirname, '..', 'replay', 'histories', `${name}.json`), historyToJSON(history));
-}
 
 describe('ConnectionWorkflow (SPEC §3)', () => {
   it('C-1 creates a draft whose store name is read from the channel; the display name overrides it in the Web UI', async () => {
@@ -218,7 +214,8 @@ describe('ConnectionWorkflow (SPEC §3)', () => {
     expect(rotated.body.status).toBe('completed');
     expect((await scheduleState(id)).paused).toBe(false);
     expect(await authErrors()).toHaveLength(1);
-    await recordHistoryForReplay(id, 'connection-c5-revoke-rotate');
+    expect((await authErrors())[0]!.resolvedAt).not.toBeNull(); // E-2: the rotation that fixed it resolves it
+    await recordHistoryForReplay(temporal.client, workflowIds.connection(id), 'connection-c5-revoke-rotate-orders-health');
   });
 
   it('C-6 settings are validated against the channel and the setup state; errors name the field', async () => {

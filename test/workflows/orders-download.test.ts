@@ -2,7 +2,9 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { count, eq } from 'drizzle-orm';
 import { saveConnectionSettings } from '../../src/db/repositories/connections';
 import { linesOfOrder } from '../../src/db/repositories/orders';
-import { orders, products } from '../../src/db/schema';
+import pino from 'pino';
+import { createActivities } from '../../src/activities';
+import { connections, orders, products } from '../../src/db/schema';
 import { orderRefreshRequestedSignal, workflowIds, workflowTypes } from '../../src/definitions';
 import { parseConnectionSettings } from '../../src/domain/connection-settings';
 import {
@@ -182,5 +184,21 @@ describe('OD-6 missing products when products are not downloaded', () => {
   it('OD-6 hold: the order is held with reason missing_products', async () => {
     const { row } = await importWithPolicy('hold');
     expect(row).toMatchObject({ status: 'on_hold', holdReason: 'missing_products' });
+  });
+});
+
+describe('E-4 silent stalls', () => {
+  it('E-4 a connection with no completed order download in 3× its interval raises one health error; the next completed download resolves it', async () => {
+    const shop = await connectShop(world, 'stalled', { schedules: { ordersEveryMinutes: 5 } });
+    const activities = createActivities({ db: world.database.db, secrets: world.secrets, log: pino({ level: 'silent' }), temporal: world.temporal.client, taskQueue: world.taskQueue, wms: null });
+    expect(await activities.checkSyncHealth({ connectionId: shop.connectionId })).toEqual({ stalled: false }); // just completed
+    await world.database.db.update(connections).set({ updatedAt: new Date(Date.now() - 16 * 60_000) }).where(eq(connections.id, shop.connectionId));
+    expect(await activities.checkSyncHealth({ connectionId: shop.connectionId })).toEqual({ stalled: true });
+    expect(await activities.checkSyncHealth({ connectionId: shop.connectionId })).toEqual({ stalled: true });
+    const stalled = () => eventsOf(world, shop.connectionId).then((events) => events.filter((e) => e.code === 'orders_download_stalled'));
+    expect(await stalled()).toEqual([expect.objectContaining({ severity: 'error', occurrences: 2, resolvedAt: null })]);
+    await downloadOrders(world, shop);
+    expect((await stalled())[0]!.resolvedAt).not.toBeNull();
+    expect(await activities.checkSyncHealth({ connectionId: shop.connectionId })).toEqual({ stalled: false });
   });
 });

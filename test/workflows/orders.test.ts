@@ -10,6 +10,7 @@ import { createApiToken } from '../../src/db/repositories/api-tokens';
 import { WmsSimulatorClient } from '../../emulators/wms/client';
 import { startWmsSimulator, type WmsSimulator } from '../../emulators/wms/server';
 import { startTestApi, type RunningApi } from '../helpers/api';
+import { recordHistoryForReplay } from '../helpers/replay';
 import {
   address,
   connectShop,
@@ -106,6 +107,7 @@ describe('order lifecycle', () => {
     const fulfillments = await fulfillmentsOf(created.admin_graphql_api_id);
     expect(fulfillments).toHaveLength(1);
     expect(await handle.result()).toMatchObject({ status: 'shipped' });
+    await recordHistoryForReplay(world.temporal.client, handle.workflowId, 'order-o1-release-ship');
     expect((await storedOrder(world, shop, created.admin_graphql_api_id))!.status).toBe('shipped');
     // A second download of the same order changes nothing and starts nothing (its workflow is closed).
     await downloadOrders(world, shop);
@@ -162,6 +164,7 @@ describe('order lifecycle', () => {
     // Ops stop it in the warehouse and cancel it here (O-7).
     await orderHandle(world, row).executeUpdate(cancelOrderUpdate, { args: [{ by: 'test', reason: 'stopped in the warehouse' }] });
     expect(await orderHandle(world, row).result()).toMatchObject({ status: 'cancelled' });
+    await recordHistoryForReplay(world.temporal.client, orderHandle(world, row).workflowId, 'order-o5-cancel-requested');
   });
 
   it('OD-8 an address change after the WMS started is logged, not applied', async () => {
@@ -187,6 +190,7 @@ describe('order lifecycle', () => {
     });
     await handle.executeUpdate(postShipmentUpdate, { args: [shipment(`P2-${row.orderNumber}`, [{ sku: skus[1]!, quantity: 2 }], `TRK2-${row.id}`)] });
     expect(await handle.result()).toMatchObject({ status: 'shipped' });
+    await recordHistoryForReplay(world.temporal.client, handle.workflowId, 'order-s4-partial-shipments');
     const fulfillments = await fulfillmentsOf(created.admin_graphql_api_id);
     expect(fulfillments.flatMap((f) => f.tracking_numbers ?? [f.tracking_number]).sort()).toEqual([`TRK1-${row.id}`, `TRK2-${row.id}`]);
   });

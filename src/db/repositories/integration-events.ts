@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { entityType, errorCategory, eventSeverity, integrationEvents, syncStream } from '../schema';
 
@@ -52,6 +52,17 @@ export async function resolveEventGroups(db: Database, groupKeys: readonly strin
     .where(and(inArray(integrationEvents.groupKey, [...groupKeys]), isNull(integrationEvents.resolvedAt)))
     .returning({ id: integrationEvents.id });
   return rows.length;
+}
+
+/** When the connection last logged `code` (e.g. a completed download), or null. */
+export async function lastEventAt(db: Database, connectionId: string, code: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: integrationEvents.createdAt })
+    .from(integrationEvents)
+    .where(and(eq(integrationEvents.connectionId, connectionId), eq(integrationEvents.code, code)))
+    .orderBy(desc(integrationEvents.createdAt))
+    .limit(1);
+  return row?.at ?? null;
 }
 
 export async function listEvents(db: Database, connectionId: string) {
