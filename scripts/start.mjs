@@ -89,6 +89,18 @@ async function ensureDemoConnection(token) {
   return demo;
 }
 
+/**
+ * Demo only: the emulator's store tells Storelink about new orders by webhook (OD-2) and gets a
+ * new order every 20 s, so a newcomer sees orders arrive, get released and ship in the Web UI.
+ */
+async function startDemoOrderFlow() {
+  const shopAdmin = `http://127.0.0.1:${shopifyEmulatorPort}/_admin/shops/demo.myshopify.com`;
+  const post = (route, body) =>
+    fetch(`${shopAdmin}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => undefined);
+  for (const topic of ['orders/create', 'orders/updated', 'orders/cancelled']) await post('/webhooks', { topic, address: `${apiUrl}/webhooks/shopify` });
+  setInterval(() => void post('/orders/generate', { count: 1, seed: Math.floor(Math.random() * 1e9), cancelledRate: 0 }), 20_000).unref();
+}
+
 async function main() {
   const started = Date.now();
   ensureNodeModules();
@@ -150,6 +162,7 @@ async function main() {
     console.error(`[start] the demo connection could not be created: ${error.message}`);
     return undefined;
   });
+  if (demo) await startDemoOrderFlow();
   console.log(`
   Storelink is up (${((Date.now() - started) / 1000).toFixed(1)} s)
     Temporal Web UI  http://localhost:${UI_PORT}/namespaces/${NAMESPACE}/workflows
@@ -158,6 +171,7 @@ async function main() {
     Dev API token    ${token}
     Demo Shopify     http://127.0.0.1:${shopifyEmulatorPort}/shops/demo.myshopify.com  (emulator; token shpat_demo)${demoWms ? `
     Demo WMS         http://127.0.0.1:${wmsSimulatorPort}/_admin/orders  (simulator: ships released orders after ~10 s)` : ''}${demo ? `
+    Demo orders      a new order every 20 s: watch them in the Web UI (search OrderStatus, StoreName)` : ''}${demo ? `
     Demo connection  ${demo.id}  (node bin/storelink.js connections show ${demo.id})` : ''}
     Data             ${dataDir}  (delete it to start afresh)
   Ctrl-C stops everything.
