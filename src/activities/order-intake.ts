@@ -9,7 +9,7 @@ import { isChannelError, type ChannelAdapter, type ChannelOrder } from '../chann
 import type { Database } from '../db/client';
 import type { ConnectionRow } from '../db/repositories/connections';
 import { recordEvent, resolveEventGroups } from '../db/repositories/integration-events';
-import { findOrderByChannelId, insertImportedOrder, linesOfOrder, markWorkflowStarted, recordChannelVersion, type OrderRow } from '../db/repositories/orders';
+import { findOrderByChannelId, insertImportedOrder, linesOfOrder, markWorkflowStarted, recordChannelVersion, recordOwnWrite, type OrderRow } from '../db/repositories/orders';
 import { createMissingProducts, findProductsBySku } from '../db/repositories/products';
 import type { ChannelOrderChange, OrderWorkflowInput } from '../definitions';
 import type { ConnectionSettings } from '../domain/connection-settings';
@@ -82,10 +82,12 @@ export function createOrderIntake(deps: IntakeDeps) {
     return result;
   }
 
-  async function tag(ctx: ConnectionIntake, channelOrderId: string, tagName: string | null): Promise<void> {
+  /** OD-12. `orderId`: the stored order, whose version moves past our own write (not a change to act on). */
+  async function tag(ctx: ConnectionIntake, channelOrderId: string, tagName: string | null, orderId?: string): Promise<void> {
     if (!tagName || !ctx.adapter.tagOrder) return;
     try {
-      await ctx.adapter.tagOrder(channelOrderId, [tagName]);
+      const { updatedAt } = await ctx.adapter.tagOrder(channelOrderId, [tagName]);
+      if (orderId && updatedAt) await recordOwnWrite(db, orderId, new Date(updatedAt));
     } catch (error) {
       if (!isChannelError(error) || error.kind === 'auth') throw error;
       // A missing tag is cosmetic: the order is in; say so once per connection, not per order.
@@ -152,7 +154,7 @@ export function createOrderIntake(deps: IntakeDeps) {
     await signal(ctx, row, order.updatedAt, { type: 'changed', awaitingPayment, fieldsChanged: false }, awaitingPayment);
     await resolveEventGroups(db, [intakeGroupKeys.importError(connection.id, order.channelOrderId), intakeGroupKeys.skipped(connection.id, order.channelOrderId)]);
     if (decision.holdReasons.length > 0 || decision.omittedLines.length > 0) await recordIntakeNotes(ctx, row, decision.holdReasons, decision.omittedLines);
-    await tag(ctx, order.channelOrderId, settings.tagAfterImport);
+    await tag(ctx, order.channelOrderId, settings.tagAfterImport, row.id);
     return 'imported';
   }
 

@@ -158,7 +158,8 @@ export interface ChannelAdapter {
   /** One order by channel id, or null when the channel does not have (or show) it. */
   fetchOrder?(channelOrderId: string): Promise<ChannelOrder | null>;
   sendShipment?(request: FulfillmentRequest): Promise<FulfillmentResult>;
-  tagOrder?(channelOrderId: string, tags: string[]): Promise<void>;
+  /** Adds tags (OD-12); answers the order's updated-at after the write, so our own write is not mistaken for a change. */
+  tagOrder?(channelOrderId: string, tags: string[]): Promise<{ updatedAt: string | null }>;
   listLocations?(): Promise<ChannelLocation[]>;
   readInventoryLevels?(channelLocationId: string, names: readonly InventoryQuantityName[], cursor?: string | null): Promise<Page<InventoryLevelReading>>;
   /** Current quantities of chosen items at one location (re-read after a stale push, I-4). */

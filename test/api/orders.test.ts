@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/main';
 import { createApiToken } from '../../src/db/repositories/api-tokens';
 import { createConnection as insertConnection, updateConnectionState } from '../../src/db/repositories/connections';
 import { recordEvent } from '../../src/db/repositories/integration-events';
-import { integrationEvents, shipments, webhookReceipts } from '../../src/db/schema';
+import { integrationEvents, orders, shipments, webhookReceipts } from '../../src/db/schema';
 import { workflowIds } from '../../src/definitions';
 import { parseConnectionSettings } from '../../src/domain/connection-settings';
 import { DEMO_SCOPES } from '../../emulators/shopify/seed';
@@ -293,6 +293,16 @@ describe('Shopify webhooks (OD-2)', () => {
     const body = JSON.stringify(replay.body);
     const again = await call('POST', '/webhooks/shopify', undefined, { raw: body, headers: shopifyHeaders(body, { topic: 'orders/create', eventId: replay.eventId }) });
     expect(again).toMatchObject({ status: 200, body: { received: true, duplicate: true } });
+
+    // OD-12: our own tag write made a newer version on the store; a hint about it (or anything older) needs no re-read.
+    const stored = (await call('GET', `/v1/orders?connectionId=${connectionId}&orderNumber=${encodeURIComponent(hinted.name)}`)).body.orders[0];
+    const row = await world.database.db.select().from(orders).where(eq(orders.id, stored.id));
+    const tagged = (await world.admin.admin<Json>('GET', `/shops/${shop.domain}/orders/${hinted.id}`)).body;
+    expect(tagged.tags).toContain('wms-synced');
+    expect(row[0]!.channelUpdatedAt.getTime()).toBe(Date.parse(tagged.updated_at));
+    const ownWrite = JSON.stringify({ id: hinted.id, admin_graphql_api_id: hinted.admin_graphql_api_id, updated_at: tagged.updated_at });
+    const hint = await call('POST', '/webhooks/shopify', undefined, { raw: ownWrite, headers: shopifyHeaders(ownWrite) });
+    expect(hint).toMatchObject({ status: 200, body: { duplicate: false, action: expect.stringMatching(/up to date/) } });
   });
 
   it('a bad, missing or foreign signature is a 401 that does not say which; a malformed body is a 400; nothing is written', async () => {

@@ -8,6 +8,7 @@ import { CredentialsNotFoundError, loadCredentials } from '../../db/repositories
 import { recordEvent } from '../../db/repositories/integration-events';
 import { claimWebhookReceipt, findLiveConnectionByStore, markWebhookProcessed, releaseWebhookReceipt } from '../../db/repositories/webhook-receipts';
 import { shopifyCredentialsSchema } from '../../domain/credentials';
+import { findOrderByChannelId } from '../../db/repositories/orders';
 import { requestOrderRefresh } from '../../temporal/order-refresh';
 import { ApiError, errorBody } from '../errors';
 import type { ApiDependencies } from '../server';
@@ -135,6 +136,10 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app,
         return reply.send({ received: true, duplicate: false, action: `connection is ${connection.active ? connection.status : 'inactive'}; ignored` });
       }
       const answer = await once(connection, verified.eventId ?? verified.webhookId, verified.topic, async () => {
+        // A hint about a version we already hold (typically our own tag write, OD-12) needs no re-read;
+        // the poll's overlap window is the backstop for a change made within that same second.
+        const stored = await findOrderByChannelId(db, connection.id, verified.channelOrderId);
+        if (stored && Date.parse(verified.updatedAt) <= stored.channelUpdatedAt.getTime()) return `order ${verified.channelOrderId} is up to date; nothing to re-read`;
         try {
           await temporal.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
             requestOrderRefresh(temporal, { taskQueue: deps.taskQueue, connectionId: connection.id, channelOrderId: verified.channelOrderId, source: `webhook:${verified.topic}` }),

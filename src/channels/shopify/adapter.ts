@@ -232,12 +232,13 @@ export class ShopifyAdapter implements ChannelAdapter {
 
   // ---- tags (OD-12)
 
-  async tagOrder(channelOrderId: string, tags: string[]): Promise<void> {
+  async tagOrder(channelOrderId: string, tags: string[]): Promise<{ updatedAt: string | null }> {
     const id = input(shopifyGid('Order'), channelOrderId, 'order id');
     const list = input(z.array(z.string().min(1)).min(1), tags, 'tags');
     const data = await this.client.request(D.TAGS_ADD, { id, tags: list }, R.tagsAddData);
     const errors = data.tagsAdd?.userErrors ?? [];
     if (errors.length > 0) throw new DataError(errors.map((e) => e.message).join('; '), undefined, errors[0]?.field ?? undefined);
+    return { updatedAt: data.tagsAdd?.node?.updatedAt ?? null };
   }
 
   // ---- inventory (I-4, I-6, I-7)

@@ -87,7 +87,7 @@ export const FULFILLMENT_CREATE = `mutation StorelinkFulfillmentCreate($fulfillm
 
 export const TAGS_ADD = `mutation StorelinkTagsAdd($id: ID!, $tags: [String!]!) {
   tagsAdd(id: $id, tags: $tags) {
-    node { id }
+    node { id ... on Order { updatedAt } }
     userErrors { field message }
   }
 }`;

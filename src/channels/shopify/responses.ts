@@ -100,7 +100,7 @@ export const fulfillmentCreateData = z.object({
 });
 
 export const tagsAddData = z.object({
-  tagsAdd: z.object({ node: z.object({ id: gid }).nullable(), userErrors: z.array(userError) }).nullable(),
+  tagsAdd: z.object({ node: z.object({ id: gid, updatedAt: z.string().optional() }).nullable(), userErrors: z.array(userError) }).nullable(),
 });
 
 export const variantNode = z.object({

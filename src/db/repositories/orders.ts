@@ -119,6 +119,19 @@ export async function recordChannelVersion(db: Database, orderId: string, change
   });
 }
 
+/**
+ * Our own write to the channel order (the tag after import, OD-12) gave it a newer updated-at:
+ * the stored version moves with it, so webhooks and re-reads caused by that write are no news.
+ * A real change made between our read and our write carries the same stamp and still differs in
+ * content, which the intake compares (OD-1).
+ */
+export async function recordOwnWrite(db: Database, orderId: string, channelUpdatedAt: Date): Promise<void> {
+  await db
+    .update(orders)
+    .set({ channelUpdatedAt: sql`greatest(${orders.channelUpdatedAt}, ${channelUpdatedAt.toISOString()}::timestamptz)` })
+    .where(eq(orders.id, orderId));
+}
+
 export async function markWorkflowStarted(db: Database, orderId: string): Promise<void> {
   await db.update(orders).set({ workflowStartedAt: sql`now()` }).where(eq(orders.id, orderId));
 }
