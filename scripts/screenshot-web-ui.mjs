@@ -1,9 +1,10 @@
 // Screenshots of the Temporal Web UI for docs/img (run beside `npm start`; needs Debian's chromium):
-//   node scripts/screenshot-web-ui.mjs <connectionId> "<store name>"
-// What an operator sees: connections found by StoreName, and one connection's summary and current details.
+//   node scripts/screenshot-web-ui.mjs <connectionId> "<store name>" [<order number>]
+// What an operator sees: connections found by StoreName, one connection's summary and current
+// details, and (with an order number) that order found by StoreName and OrderNumber.
 import { chromium } from 'playwright-core';
 
-const [connectionId, storeName] = process.argv.slice(2);
+const [connectionId, storeName, orderNumber] = process.argv.slice(2);
 if (!connectionId || !storeName) {
   console.error('usage: node scripts/screenshot-web-ui.mjs <connectionId> "<store name>"');
   process.exit(2);
@@ -25,6 +26,18 @@ try {
   await page.getByText('Current Details').first().waitFor();
   await page.screenshot({ path: 'docs/img/web-ui-connection-summary.png' });
   console.log('wrote docs/img/web-ui-find-by-store-name.png and docs/img/web-ui-connection-summary.png');
+
+  if (orderNumber) {
+    await page.goto(`${ui}/namespaces/default/workflows?query=${encodeURIComponent(`StoreName="${storeName}" AND OrderNumber="${orderNumber}"`)}`);
+    const order = page.getByRole('link', { name: /^order:/ }).first();
+    await order.waitFor();
+    await page.screenshot({ path: 'docs/img/web-ui-find-order.png' });
+    await page.goto(new URL((await order.getAttribute('href')) ?? '', ui).toString());
+    await page.getByText('User Metadata').first().click();
+    await page.getByText('Current Details').first().waitFor();
+    await page.screenshot({ path: 'docs/img/web-ui-order-summary.png' });
+    console.log('wrote docs/img/web-ui-find-order.png and docs/img/web-ui-order-summary.png');
+  }
 } finally {
   await browser.close();
 }

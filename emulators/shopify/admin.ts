@@ -138,6 +138,8 @@ const faultsInput = z
     timeoutNext: z.number().int().min(0),
     timeoutMs: z.number().int().min(0).max(600_000),
     throttleAlways: z.boolean(),
+    dropResponseNext: z.number().int().min(0),
+    dropResponseOperation: z.string().min(1).nullable(),
   })
   .partial()
   .strict();
@@ -409,7 +411,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   });
   app.get('/_admin/shops/:shop/fulfillments', async (req) => {
     const shop = shopOf(req.params);
-    return [...shop.orders.values()].flatMap((o) => o.fulfillments.map((f) => fulfillmentPayload(o, f)));
+    // created_at_ms is the admin API's own field (not Shopify's): a shipment's latency to the ms (bench N-1).
+    return [...shop.orders.values()].flatMap((o) => o.fulfillments.map((f) => ({ ...fulfillmentPayload(o, f), created_at_ms: f.createdAtMs })));
   });
 
   // ---- faults and counters

@@ -394,6 +394,7 @@ export function createFulfillment(store: EmulatorStore, shop: ShopState, input: 
     lineItems: [],
     createdAt: at,
     updatedAt: at,
+    createdAtMs: store.now(),
   };
   for (const p of plan) {
     const foli = p.fo.lineItems.find((l) => l.id === p.foliId);

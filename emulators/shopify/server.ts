@@ -125,8 +125,25 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       token,
       body,
     );
+    if (dropsResponse(shop, body)) {
+      reply.hijack();
+      req.raw.socket.destroy();
+      return reply;
+    }
     reply.header('X-Shopify-API-Version', API_VERSION);
     return reply.code(result.status).send(result.body);
+  }
+
+  /** The dropResponse fault: the request was carried out; its answer is lost on the way. */
+  function dropsResponse(shop: ShopState, body: GraphQLBody): boolean {
+    const f = shop.faults;
+    if (f.dropResponseNext <= 0 || !f.dropResponseOperation) return false;
+    const query = typeof body.query === 'string' ? body.query : '';
+    const operation = typeof body.operationName === 'string' ? body.operationName : /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
+    if (operation !== f.dropResponseOperation) return false;
+    f.dropResponseNext--;
+    shop.counters.injectedTimeouts++;
+    return true;
   }
 
   app.post('/shops/:shop/admin/api/:version/graphql.json', async (req, reply) => {

@@ -153,6 +153,8 @@ export interface Fulfillment {
   lineItems: { id: number; fulfillmentOrderId: number; fulfillmentOrderLineItemId: number; lineItemId: number; quantity: number }[];
   createdAt: number;
   updatedAt: number;
+  /** Creation time in ms (not a Shopify field; createdAt has Shopify's whole seconds): benches time shipments with it. */
+  createdAtMs: number;
 }
 
 export interface ShippingLine {
@@ -204,6 +206,13 @@ export interface Faults {
   timeoutMs: number;
   /** Drain the bucket before every request (forced throttling). */
   throttleAlways: boolean;
+  /**
+   * The next N requests of this operation (e.g. `StorelinkFulfillmentCreate`) are carried out,
+   * then the connection drops without an answer: the client cannot know it succeeded, as if it
+   * had crashed between the channel's write and recording it (S-2).
+   */
+  dropResponseNext: number;
+  dropResponseOperation: string | null;
 }
 
 export interface Counters {
@@ -290,6 +299,8 @@ export function defaultFaults(): Faults {
     timeoutNext: 0,
     timeoutMs: 30_000,
     throttleAlways: false,
+    dropResponseNext: 0,
+    dropResponseOperation: null,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type ShipmentPosted,
 } from '../../src/client';
 import { createApiToken } from '../../src/db/repositories/api-tokens';
+import { createMissingProducts, findProductsBySku, setKitComponents } from '../../src/db/repositories/products';
 import { WmsSimulatorClient } from '../../emulators/wms/client';
 import { startWmsSimulator, type WmsSimulator } from '../../emulators/wms/server';
 import { startTestApi, type RunningApi } from '../helpers/api';
@@ -257,5 +258,56 @@ describe('order lifecycle', () => {
     } finally {
       await world.admin.admin('PUT', `/shops/${shop.domain}/webhooks/faults`, { duplicates: 0 });
     }
+  });
+
+  it('S-2 the answer to fulfillmentCreate is lost after Shopify created it: the retry finds it by tracking number, exactly one fulfillment', async () => {
+    const { created, row } = await importOne();
+    await eventually('released', async () => (await orderState(world, row)).released);
+    await world.admin.admin('PUT', `/shops/${shop.domain}/faults`, { dropResponseNext: 1, dropResponseOperation: 'StorelinkFulfillmentCreate' });
+    try {
+      await orderHandle(world, row).executeUpdate(postShipmentUpdate, { args: [shipment(`L1-${row.orderNumber}`, [{ sku: skus[0]!, quantity: 2 }])] });
+      const done = await orderHandle(world, row).result();
+      expect(done.shipments[0]).toMatchObject({ status: 'sent', message: expect.stringMatching(/already had/) });
+      expect(await fulfillmentsOf(created.admin_graphql_api_id)).toHaveLength(1);
+      expect((await world.admin.admin<Json>('GET', `/shops/${shop.domain}/faults`)).body.dropResponseNext).toBe(0);
+    } finally {
+      await world.admin.admin('DELETE', `/shops/${shop.domain}/faults`);
+    }
+  });
+
+  it('S-5 5xx answers from Shopify are retried with backoff until the shipment is sent', async () => {
+    const { created, row } = await importOne();
+    await eventually('released', async () => (await orderState(world, row)).released);
+    await world.admin.admin('PUT', `/shops/${shop.domain}/faults`, { failNext: 2, errorStatus: 503 });
+    try {
+      await orderHandle(world, row).executeUpdate(postShipmentUpdate, { args: [shipment(`T1-${row.orderNumber}`, [{ sku: skus[0]!, quantity: 2 }])] });
+      expect(await orderHandle(world, row).result()).toMatchObject({ status: 'shipped', shipments: [expect.objectContaining({ status: 'sent' })] });
+      expect(await fulfillmentsOf(created.admin_graphql_api_id)).toHaveLength(1);
+    } finally {
+      await world.admin.admin('DELETE', `/shops/${shop.domain}/faults`);
+    }
+  });
+
+  it('S-6 a kit shipped as its components is sent back as the kit line', async () => {
+    const kitSku = skus[2]!;
+    const { created, row } = await importOne({ lineItems: [{ sku: kitSku, quantity: 1 }] });
+    const made = await createMissingProducts(world.database.db, 'ORDERS', ['KIT-PART-A', 'KIT-PART-B'].map((sku) => ({ sku, fields: { name: sku, description: '', upc: null, price: null, imageUrls: [] } })));
+    expect(made.bySku.size).toBe(2);
+    const kit = (await findProductsBySku(world.database.db, 'ORDERS', [kitSku])).get(kitSku)!;
+    await setKitComponents(world.database.db, kit.id, [{ sku: 'KIT-PART-A', quantity: 2 }, { sku: 'KIT-PART-B', quantity: 1 }]);
+    await eventually('released', async () => (await orderState(world, row)).released);
+    await orderHandle(world, row).executeUpdate(postShipmentUpdate, { args: [shipment(`K1-${row.orderNumber}`, [{ sku: 'KIT-PART-A', quantity: 2 }, { sku: 'KIT-PART-B', quantity: 1 }])] });
+    expect(await orderHandle(world, row).result()).toMatchObject({ status: 'shipped' });
+    const [fulfillment] = await fulfillmentsOf(created.admin_graphql_api_id);
+    expect(fulfillment!.line_items).toEqual([expect.objectContaining({ sku: kitSku, quantity: 1 })]);
+  });
+
+  it('O-6 an order waiting for payment costs nothing: one timer (the OD-4 warning), no activity loop', async () => {
+    const { row } = await importOne({ financialStatus: 'PENDING' });
+    await eventually('status recorded', async () => (await storedOrder(world, shop, row.channelOrderId))?.status === 'pending_payment');
+    const history = await orderHandle(world, row).fetchHistory();
+    const kinds = (history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes')));
+    expect(kinds.filter((k) => k === 'timerStartedEventAttributes')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'activityTaskScheduledEventAttributes')).toHaveLength(1); // the status record
   });
 });
