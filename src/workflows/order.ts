@@ -230,7 +230,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   async function tellWms(event: 'order.released' | 'order.updated' | 'order.cancelled'): Promise<void> {
     // occurredAt is fixed here, so every retry of one notice sends the same body under the same key.
     const outcome = await wms.notifyWms({ orderId: view.orderId, event, version: view.channelUpdatedAt ?? 'initial', occurredAt: new Date().toISOString() });
-    if (event === 'order.released' && outcome.delivered !== 'refused') view.released = true;
+    if (event === 'order.released' && outcome.delivered !== 'refused') {
+      view.released = true;
+      publish();
+    }
     if (outcome.delivered === 'refused') log.warn('the WMS refused a notice', { event, orderId: view.orderId });
   }
 
@@ -294,7 +297,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
 
 function describeOrder(view: OrderView): string {
   const parts = [`${view.orderNumber}: ${view.status}${view.holdReason ? ` (${view.holdReason})` : ''}`];
-  if (view.released) parts.push('released to the WMS');
+  if (view.released) parts.push(isTerminal(view.status) ? 'released to the WMS' : 'released to the WMS, waiting for it');
   if (view.shipments.length > 0) parts.push(`shipments: ${view.shipments.map((s) => `${s.wmsShipmentId} ${s.status}`).join(', ')}`);
   return parts.join(' · ');
 }
