@@ -142,6 +142,8 @@ export interface OrderWorkflowInput {
   holdReason: HoldReason | null;
   /** OD-4: payment not captured yet; a released hold then waits for it. */
   awaitingPayment: boolean;
+  /** O-4: `wms_manual` orders were created in the WMS (never downloaded): the WMS has them, and the store gets no shipment info. Default `channel`. */
+  origin?: 'channel' | 'wms_manual';
   /** OD-4: warn ops when an order has waited for payment this long (hours). */
   pendingPaymentWarnHours: number;
   /** Set by the workflow when it continues as new. */
@@ -178,6 +180,8 @@ export interface OrderView {
   awaitingPayment: boolean;
   /** Released to the WMS (O-1) at least once. */
   released: boolean;
+  /** O-4: the WMS changed the order's lines, so its shipments no longer match the store order. */
+  linesChangedInWms?: boolean;
   /** The newest channel version the workflow has applied (OD-1). */
   channelUpdatedAt: string | null;
   shipments: ShipmentView[];
@@ -192,8 +196,14 @@ export type ChannelOrderChange =
 export const orderStateQuery = defineQuery<OrderView>('orderState');
 /** From the download path, newest channel version first-come: an older version than the applied one is ignored. */
 export const channelOrderChangedSignal = defineSignal<[{ channelUpdatedAt: string; change: ChannelOrderChange }]>('channelOrderChanged');
-/** O-2: WMS progress. Refused (validator) when the order was never released or is closed. */
-export const wmsProgressUpdate = defineUpdate<OrderView, [{ type: 'started' | 'picked' | 'packed' }]>('wmsProgress');
+/**
+ * O-2: WMS progress; `lines_changed` (O-4) says the WMS edited the order's lines, after which its
+ * shipments are recorded but not sent to the store. Refused (validator) when the order was never
+ * released or is closed.
+ */
+export const wmsProgressUpdate = defineUpdate<OrderView, [{ type: WmsProgressType }]>('wmsProgress');
+export const WMS_PROGRESS_TYPES = ['started', 'picked', 'packed', 'lines_changed'] as const;
+export type WmsProgressType = (typeof WMS_PROGRESS_TYPES)[number];
 /** O-3: a WMS shipment; the same wmsShipmentId twice changes nothing. Sent to the channel at once (S-1). */
 export const postShipmentUpdate = defineUpdate<ShipmentView, [ShipmentPosted]>('postShipment');
 /** O-7: ops release a hold (an order still awaiting payment goes back to waiting for it). */

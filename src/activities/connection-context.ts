@@ -3,6 +3,7 @@ import type { ConnectionRow } from '../db/repositories/connections';
 import { type ConnectionSettings, parseConnectionSettings } from '../domain/connection-settings';
 
 /** What every activity of a connection reads from its row: its settings, and the name ops know it by. */
+export { storeNameOf } from '../db/repositories/connections';
 
 /** Stored settings with their defaults; stored settings were validated on the way in, so a failure here is a bug or a hand edit. */
 export function storedSettings(row: ConnectionRow): ConnectionSettings {
@@ -11,9 +12,4 @@ export function storedSettings(row: ConnectionRow): ConnectionSettings {
     throw new PermanentError(`stored settings of connection ${row.id} are invalid: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
   }
   return parsed.settings;
-}
-
-/** The StoreName search attribute and the name in messages: display name, else the store's own (C-1). */
-export function storeNameOf(row: ConnectionRow): string {
-  return row.displayName ?? row.storeName ?? row.storeIdentity ?? row.id;
 }

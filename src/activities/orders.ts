@@ -62,9 +62,10 @@ export function createOrderActivities(deps: OrderActivityDeps) {
   return {
     ...createShipmentActivities(deps),
 
-    async recordOrderStatus({ orderId, status, holdReason, events }: { orderId: string; status: OrderStatus; holdReason: HoldReason | null; events: OrderEventNote[] }): Promise<void> {
+    async recordOrderStatus(input: { orderId: string; status: OrderStatus; holdReason: HoldReason | null; events: OrderEventNote[]; linesChangedInWms?: boolean }): Promise<void> {
+      const { orderId, status, holdReason, events } = input;
       const order = await requireOrder(orderId);
-      await setOrderStatus(db, orderId, status, holdReason);
+      await setOrderStatus(db, orderId, status, holdReason, input.linesChangedInWms === true);
       for (const note of events) {
         await recordEvent(db, { connectionId: order.connectionId, stream: 'orders', entityType: 'order', entityId: orderId, ...note });
       }

@@ -24,7 +24,7 @@ export const DEFAULT_WMS_WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 // ---- body
 
 // Objects are not strict: a receiver built against this version ignores fields added later.
-const wmsAddressSchema = z.object({
+export const wmsAddressSchema = z.object({
   name: z.string().nullable(),
   company: z.string().nullable(),
   address1: z.string().nullable(),

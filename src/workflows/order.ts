@@ -27,7 +27,9 @@ import {
   searchAttributes,
   type ShipmentPosted,
   type ShipmentView,
+  WMS_PROGRESS_TYPES,
   wmsProgressUpdate,
+  type WmsProgressType,
 } from '../definitions';
 import { isNotStarted, isTerminal, transition, type OrderEvent } from '../domain/order-status';
 import type { OrderActivities, OrderEventNote, ShipmentOutcome } from '../activities/orders';
@@ -62,7 +64,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
     status: input.status,
     holdReason: input.holdReason,
     awaitingPayment: input.awaitingPayment,
-    released: false,
+    // An order made in the WMS is there already: nothing to release (O-4).
+    released: input.origin === 'wms_manual',
     channelUpdatedAt: null,
     shipments: [],
   };
@@ -135,12 +138,23 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   setHandler(
     wmsProgressUpdate,
     ({ type }) => {
+      if (type === 'lines_changed') {
+        if (!view.linesChangedInWms) {
+          view.linesChangedInWms = true;
+          notes.push({ severity: 'info', code: 'lines_changed_in_wms', message: `the WMS changed the lines of order ${view.orderNumber}: its shipments are recorded, not sent to the store (O-4)` });
+        }
+        return view;
+      }
       apply({ type: WMS_PROGRESS[type] });
       return view;
     },
     {
-      validator: ({ type }: { type: keyof typeof WMS_PROGRESS }) => {
-        if (!Object.hasOwn(WMS_PROGRESS, type)) refuse(`unknown progress ${String(type)}: expected started, picked or packed`);
+      validator: ({ type }: { type: WmsProgressType }) => {
+        if (type === 'lines_changed') {
+          if (!view.released || isTerminal(view.status)) refuse(`order ${view.orderNumber} is ${view.status}${view.released ? '' : ' and not in the WMS'}: its lines cannot change there now`);
+          return;
+        }
+        if (!Object.hasOwn(WMS_PROGRESS, type)) refuse(`unknown progress ${String(type)}: expected ${WMS_PROGRESS_TYPES.join(', ')}`);
         const result = transition(view, { type: WMS_PROGRESS[type] });
         if (!result.ok) refuse(result.message);
       },
@@ -222,7 +236,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
 
   async function recordStatus(): Promise<void> {
     const events = notes.splice(0);
-    await wms.recordOrderStatus({ orderId: view.orderId, status: view.status, holdReason: view.holdReason, events });
+    await wms.recordOrderStatus({ orderId: view.orderId, status: view.status, holdReason: view.holdReason, events, ...(view.linesChangedInWms ? { linesChangedInWms: true } : {}) });
     upsertSearchAttributes([{ key: searchAttributes.orderStatus, value: view.status }]);
     recorded = { status: view.status, holdReason: view.holdReason };
   }

@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   cancelOrderUpdate,
+  orderStateQuery,
   postShipmentUpdate,
   releaseHoldUpdate,
   wmsProgressUpdate,
@@ -309,5 +310,35 @@ describe('order lifecycle', () => {
     const kinds = (history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes')));
     expect(kinds.filter((k) => k === 'timerStartedEventAttributes')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'activityTaskScheduledEventAttributes')).toHaveLength(1); // the status record
+  });
+
+  it('O-4 an order created in the WMS takes shipments that are recorded, not sent; a repeat of the create returns it', async () => {
+    const token = (await createApiToken(world.database.db, 'o4')).token;
+    const post = (path: string, body: unknown) =>
+      fetch(`${api.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const body = { connectionId: shop.connectionId, orderNumber: 'WMS-7001', lines: [{ sku: skus[0], quantity: 1 }] };
+    const created = await post('/v1/orders', body);
+    expect(created.status).toBe(201);
+    const order = (await created.json()) as Json;
+    expect((await post('/v1/orders', body)).status).toBe(200);
+    const handle = world.temporal.client.workflow.getHandle(order.workflowId);
+    expect((await handle.query(orderStateQuery)).released).toBe(true); // in the WMS already: no release notice
+    const shipped = await post(`/v1/orders/${order.id}/shipments`, shipment('M1', [{ sku: skus[0]!, quantity: 1 }]));
+    expect(shipped.status).toBe(202);
+    expect(await handle.result()).toMatchObject({ status: 'shipped', shipments: [expect.objectContaining({ status: 'not_eligible' })] });
+    const note = (await eventsOf(world, shop.connectionId)).find((e) => e.code === 'shipment_not_eligible' && e.message.includes('WMS-7001'));
+    expect(note).toMatchObject({ severity: 'info' });
+    expect((await wmsAdmin.orders()).some((o) => o.order.id === order.id)).toBe(false);
+  });
+
+  it('O-4 after the WMS changed an order\'s lines its shipments are recorded, not sent to the store', async () => {
+    const { created, row } = await importOne();
+    await eventually('released', async () => (await orderState(world, row)).released);
+    const handle = orderHandle(world, row);
+    await handle.executeUpdate(wmsProgressUpdate, { args: [{ type: 'lines_changed' }] });
+    await handle.executeUpdate(postShipmentUpdate, { args: [shipment(`W1-${row.orderNumber}`, [{ sku: skus[0]!, quantity: 2 }])] });
+    expect(await handle.result()).toMatchObject({ status: 'shipped', shipments: [expect.objectContaining({ status: 'not_eligible', message: expect.stringMatching(/lines were changed in the WMS/) })] });
+    expect(await fulfillmentsOf(created.admin_graphql_api_id)).toHaveLength(0);
+    expect((await storedOrder(world, shop, created.admin_graphql_api_id))!.linesChangedInWms).toBe(true);
   });
 });

@@ -9,14 +9,20 @@ import {
   releaseHoldUpdate,
   resendShipmentUpdate,
   searchAttributes,
+  WMS_PROGRESS_TYPES,
   wmsProgressUpdate,
   workflowIds,
   workflowTypes,
   type OrderView,
+  type OrderWorkflowInput,
   type ShipmentView,
 } from '../../client';
 import { listOrders } from '../../db/repositories/order-queries';
-import { findOrder, linesOfOrder, type OrderRow } from '../../db/repositories/orders';
+import { findOrder, insertManualOrder, linesOfOrder, markWorkflowStarted, type OrderRow } from '../../db/repositories/orders';
+import { storeNameOf } from '../../db/repositories/connections';
+import { findProductsBySku } from '../../db/repositories/products';
+import { signalOrderWorkflow } from '../../temporal/order-workflows';
+import { wmsAddressSchema } from '../../wms/outbound-webhook';
 import { shipmentsOfOrder } from '../../db/repositories/shipments';
 import { shipmentStatus } from '../../db/schema';
 import { isTerminal, ORDER_STATUSES } from '../../domain/order-status';
@@ -29,6 +35,21 @@ import { cursorParam, nextAfter, pageLimit } from '../pagination';
 import type { ApiDependencies } from '../server';
 import { callTemporal, runUpdate } from '../temporal-errors';
 import { workflowUrl } from '../web-ui';
+
+/** O-4: a WMS-made order's workflow: open, already in the WMS, never sent to the store. */
+function manualOrderInput(row: OrderRow): OrderWorkflowInput {
+  return {
+    orderId: row.id,
+    connectionId: row.connectionId,
+    channelOrderId: row.channelOrderId,
+    orderNumber: row.orderNumber,
+    status: 'open',
+    holdReason: null,
+    awaitingPayment: false,
+    origin: 'wms_manual',
+    pendingPaymentWarnHours: 72, // never used: a WMS-made order does not wait for payment
+  };
+}
 
 /** SPEC §9 orders: list/filter (the WMS pull, O-1), read, WMS progress and shipments (O-2, O-3), ops actions (O-7), re-import (OD-11). */
 
@@ -302,14 +323,64 @@ export const orderRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
   );
 
   app.post(
+    '/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Record an order created in the WMS (O-4): it gets a workflow and takes shipments, which are recorded but never sent to the store',
+        description: 'Idempotent by (connectionId, orderNumber): a repeat answers 200 with the stored order.',
+        security,
+        body: z
+          .object({
+            connectionId: z.string().uuid('expected a connection id (uuid)'),
+            orderNumber: z.string().trim().min(1, 'must not be empty').max(100),
+            customerName: z.string().max(300).nullable().default(null),
+            email: z.string().max(300).nullable().default(null),
+            phone: z.string().max(100).nullable().default(null),
+            shippingAddress: wmsAddressSchema.nullable().default(null),
+            lines: z
+              .array(z.object({ sku: z.string().trim().min(1, 'must not be empty'), title: z.string().max(500).nullable().default(null), quantity: z.number().int().positive() }).strict())
+              .min(1, 'an order needs at least one line')
+              .max(500),
+          })
+          .strict(),
+        response: { 200: orderSummary, 201: orderSummary, 400: errorBody, 404: errorBody, 409: errorBody, 503: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const connection = await liveConnectionRowOf(db, body.connectionId);
+      const known = await findProductsBySku(db, connection.clientCode, body.lines.map((l) => l.sku));
+      const { row, created } = await insertManualOrder(db, {
+        connectionId: connection.id,
+        orderNumber: body.orderNumber,
+        customerName: body.customerName,
+        customerEmail: body.email,
+        customerPhone: body.phone,
+        shippingAddress: body.shippingAddress,
+        lines: body.lines.map((l) => ({ ...l, productId: known.get(l.sku)?.id ?? null })),
+      });
+      await callTemporal(`the workflow of order ${row.orderNumber} was not started`, () =>
+        signalOrderWorkflow(
+          temporal,
+          { taskQueue: deps.taskQueue, channel: connection.channel, storeName: storeNameOf(connection), input: manualOrderInput(row) },
+          { channelUpdatedAt: row.channelUpdatedAt.toISOString(), change: { type: 'changed', awaitingPayment: false, fieldsChanged: false } },
+        ),
+      );
+      if (!row.workflowStartedAt) await markWorkflowStarted(db, row.id);
+      return reply.code(created ? 201 : 200).send(present(row));
+    },
+  );
+
+  app.post(
     '/orders/:id/events',
     {
       schema: {
         tags: ['orders'],
-        summary: 'WMS progress (O-2): started, picked or packed; refused (409) when the order was not released or is closed',
+        summary: 'WMS progress (O-2): started, picked or packed; lines_changed (O-4) when the WMS edited the lines. Refused (409) when the order was not released or is closed',
         security,
         params: idParams,
-        body: z.object({ type: z.enum(['started', 'picked', 'packed']) }).strict(),
+        body: z.object({ type: z.enum(WMS_PROGRESS_TYPES) }).strict(),
         response: { 200: orderView, 400: errorBody, 404: errorBody, 409: errorBody },
       },
     },

@@ -8,6 +8,11 @@ export type NewConnection = Pick<typeof connections.$inferInsert, 'channel' | 'c
   settings: ConnectionSettings;
 };
 
+/** The StoreName search attribute and the name in messages: display name, else the store's own (C-1). */
+export function storeNameOf(row: ConnectionRow): string {
+  return row.displayName ?? row.storeName ?? row.storeIdentity ?? row.id;
+}
+
 export class ConnectionNotFoundError extends Error {
   constructor(connectionId: string) {
     super(`no connection ${connectionId}`);

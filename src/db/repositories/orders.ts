@@ -78,6 +78,42 @@ export async function insertImportedOrder(db: Database, order: NewImportedOrder)
   });
 }
 
+export interface NewManualOrder {
+  connectionId: string;
+  orderNumber: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  customerPhone: string | null;
+  shippingAddress: OrderAddress | null;
+  lines: readonly { sku: string; title: string | null; quantity: number; productId: string | null }[];
+}
+
+/**
+ * O-4: an order the WMS created itself, recorded so its shipments have an order to belong to. It
+ * is in the WMS already (released); its channel order id is `wms:<order number>`, so the WMS can
+ * repeat the call safely: a repeat returns the stored order (`created: false`).
+ */
+export async function insertManualOrder(db: Database, order: NewManualOrder): Promise<{ row: OrderRow; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const { lines, ...header } = order;
+    const channelOrderId = `wms:${order.orderNumber}`;
+    const [row] = await tx
+      .insert(orders)
+      .values({ ...header, channelOrderId, origin: 'wms_manual', status: 'open', channelUpdatedAt: now, releasedAt: now })
+      .onConflictDoNothing({ target: [orders.connectionId, orders.channelOrderId] })
+      .returning();
+    if (!row) {
+      const [existing] = await tx.select().from(orders).where(and(eq(orders.connectionId, order.connectionId), eq(orders.channelOrderId, channelOrderId)));
+      return { row: existing!, created: false };
+    }
+    await tx.insert(orderLines).values(
+      lines.map((line, i) => ({ orderId: row.id, channelLineId: `wms-line-${i + 1}`, sku: line.sku, productId: line.productId, title: line.title, quantity: line.quantity, quantityToShip: line.quantity })),
+    );
+    return { row, created: true };
+  });
+}
+
 export interface OrderChangeWrite {
   channelUpdatedAt: Date;
   financialStatus: string;
@@ -137,7 +173,7 @@ export async function markWorkflowStarted(db: Database, orderId: string): Promis
 }
 
 /** The order workflow's status, mirrored for the API and the WMS pull (O-1). */
-export async function setOrderStatus(db: Database, orderId: string, status: OrderStatus, holdReason: HoldReason | null): Promise<void> {
+export async function setOrderStatus(db: Database, orderId: string, status: OrderStatus, holdReason: HoldReason | null, linesChangedInWms = false): Promise<void> {
   const terminal = status === 'shipped' || status === 'cancelled';
   const started = status === 'in_progress' || status === 'partially_shipped';
   await db
@@ -148,6 +184,8 @@ export async function setOrderStatus(db: Database, orderId: string, status: Orde
       updatedAt: sql`now()`,
       ...(started ? { wmsStartedAt: sql`coalesce(${orders.wmsStartedAt}, now())` } : {}),
       ...(terminal ? { terminalAt: sql`coalesce(${orders.terminalAt}, now())` } : {}),
+      // O-4: once changed in the WMS, an order stays ineligible for shipment info
+      ...(linesChangedInWms ? { linesChangedInWms: true } : {}),
     })
     .where(eq(orders.id, orderId));
 }
