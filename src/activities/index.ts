@@ -29,7 +29,7 @@ export function createActivities(deps: ActivityDependencies) {
       ...deps,
       openAdapter: (connectionId, slot) => openChannelAdapter({ db, secrets, log }, connectionId, { slot }),
     }),
-    ...createProductsActivities({ db, secrets, log }),
+    ...createProductsActivities({ db, secrets, log, temporal: deps.temporal }),
     ...createOrdersDownloadActivities(deps),
     ...createOrderActivities(deps),
   };

@@ -3,6 +3,7 @@
 // cursor advance; the heartbeat after it carries the next page position, so a retried call
 // resumes from the last committed page instead of the first.
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isChannelError, PermanentError, type ChannelProduct } from '../channels';
@@ -30,10 +31,13 @@ import {
 import type { ProductPagesInput, ProductPagesResult, ProductsDownloadActivities, ProductsDownloadReport, ProductsDownloadStart } from '../workflows/products-download';
 import { channelAdapterFor, loadConnection, type ChannelAdapterDeps, type ConnectionRow } from './channel-adapter';
 import { toActivityFailure } from './channel-failures';
+import { releaseResolvedProductHolds } from './order-holds';
 import { storeNameOf } from './connection-context';
 
 export interface ProductsActivityDeps extends ChannelAdapterDeps {
   log: Logger;
+  /** to release orders whose missing products now exist (E-2) */
+  temporal: Client;
   /** Wall-clock budget of one downloadProductPages call (default 60 s), well inside its timeouts. */
   pagesBudgetMs?: number;
 }
@@ -113,6 +117,8 @@ export function createProductsActivities(deps: ProductsActivityDeps): ProductsDo
           groupKey,
         });
       }
+      const connection = await loadConnection(deps.db, connectionId);
+      const heldReleased = await releaseResolvedProductHolds(deps, connection);
       await recordEvent(deps.db, {
         connectionId,
         stream: 'products',
@@ -120,7 +126,7 @@ export function createProductsActivities(deps: ProductsActivityDeps): ProductsDo
         entityId: connectionId,
         severity: 'info',
         code: 'products_download_completed',
-        message: `Product download finished: ${describeCounts(counts)}.`,
+        message: `Product download finished: ${describeCounts(counts)}.${heldReleased > 0 ? ` ${heldReleased} order${heldReleased === 1 ? '' : 's'} held for missing products released.` : ''}`,
         details: { ...counts, startedAt, updatedSince, unlinkedListings: unlinked.length },
       });
       return { unlinkedListings: unlinked.length };

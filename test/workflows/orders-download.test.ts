@@ -181,9 +181,20 @@ describe('OD-6 missing products when products are not downloaded', () => {
     expect(lines.find((l) => l.sku !== unknown)).toMatchObject({ quantityToShip: 1 });
   });
 
-  it('OD-6 hold: the order is held with reason missing_products', async () => {
-    const { row } = await importWithPolicy('hold');
+  it('OD-6 hold: the order is held with reason missing_products; E-2 once a product download creates the SKU, the hold lifts by itself', async () => {
+    const { shop, row } = await importWithPolicy('hold');
     expect(row).toMatchObject({ status: 'on_hold', holdReason: 'missing_products' });
+    // The fix: the store gets the product and products are downloaded again.
+    await world.admin.admin('POST', `/shops/${shop.domain}/products`, { title: 'Unknown thing', variants: [{ sku: unknown }] });
+    const parsed = parseConnectionSettings({ downloadProducts: true }, { channel: 'shopify', setupCompleted: true });
+    if (!parsed.ok) throw new Error('bad settings');
+    await saveConnectionSettings(world.database.db, shop.connectionId, parsed.settings);
+    await world.temporal.client.workflow.execute(workflowTypes.productsDownload, {
+      workflowId: workflowIds.productsDownload(shop.connectionId),
+      taskQueue: world.taskQueue,
+      args: [{ connectionId: shop.connectionId }],
+    });
+    await eventually('the hold released', async () => (await storedOrder(world, shop, row!.channelOrderId))?.status === 'open');
   });
 });
 

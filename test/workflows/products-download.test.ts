@@ -43,7 +43,7 @@ beforeAll(async () => {
     connection: temporal.nativeConnection,
     namespace: temporal.temporal.namespace,
     taskQueue,
-    activities: createProductsActivities({ db: db.db, secrets: box, log: pino({ level: 'silent' }) }),
+    activities: createProductsActivities({ db: db.db, secrets: box, log: pino({ level: 'silent' }), temporal: temporal.client }),
     workflows: { workflowsPath: require.resolve('../../src/workflows/products-download') },
   });
   running = worker.run();
