@@ -209,9 +209,12 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     setActiveUpdate,
     (active) =>
       exclusive(async () => {
+        const wasActive = view.active;
         view.active = active;
         await persist();
         await alignSchedules(active ? 'activated' : 'deactivated');
+        // C-4: reactivating catches up from the cursors at once, not at the next interval.
+        if (patched('reactivate-catches-up') && active && !wasActive && syncsNow(view)) await quick.triggerSchedules({ connectionId });
         return view;
       }),
     {

@@ -20,6 +20,8 @@ import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shop
 import { createTestDatabase } from '../helpers/db';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
+export { eventually } from '../helpers/eventually';
+
 /**
  * The order tests' world: the real dev server with a worker of the real workflows and activities,
  * this file's own database, the Shopify emulator, and completed connections made directly in the
@@ -125,22 +127,6 @@ export function orderHandle(world: OrderWorld, row: Pick<OrderRow, 'connectionId
 
 export async function storedOrder(world: OrderWorld, shop: TestShop, channelOrderId: string): Promise<OrderRow | undefined> {
   return findOrderByChannelId(world.database.db, shop.connectionId, channelOrderId);
-}
-
-/** Polls until `check` returns a value (no fixed sleeps: a deadline instead). */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export async function orderState(world: OrderWorld, row: Pick<OrderRow, 'connectionId' | 'channelOrderId'>): Promise<OrderView> {
