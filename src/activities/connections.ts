@@ -10,7 +10,7 @@ import {
   saveConnectionSettings,
   updateConnectionState,
 } from '../db/repositories/connections';
-import { type CredentialSlot, discardPendingCredentials, promotePendingCredentials } from '../db/repositories/credentials';
+import { type CredentialSlot, credentialsExpiryOf, discardPendingCredentials, promotePendingCredentials } from '../db/repositories/credentials';
 import { lastEventAt, recordEvent, resolveEventGroups } from '../db/repositories/integration-events';
 import type { SyncStream } from '../domain/connection-lifecycle';
 import { capabilitiesNeededBy, type ConnectionSettings, parseConnectionSettings } from '../domain/connection-settings';
@@ -19,6 +19,8 @@ import { storedSettings, storeNameOf } from './connection-context';
 import { staleDownloadGroupKey } from './orders-download';
 
 export const credentialsErrorGroupKey = (connectionId: string) => `connection:credentials-rejected:${connectionId}`;
+const EXPIRY_WARNING_DAYS = [30, 7, 1] as const;
+const credentialsExpiryGroupKey = (connectionId: string, days: number) => `connection:credentials-expiring:${connectionId}:${days}`;
 import {
   deleteConnectionSchedules,
   ensureConnectionSchedules,
@@ -46,6 +48,28 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
   async function settingsOf(connectionId: string): Promise<{ settings: ConnectionSettings; row: Awaited<ReturnType<typeof getConnection>> }> {
     const row = await getConnection(db, connectionId);
     return { settings: storedSettings(row), row };
+  }
+
+  /** C-5: an expiry the channel told us (Amazon: 12 months) is announced at 30, 7 and 1 days, once each. */
+  async function warnOfCredentialExpiry(connectionId: string): Promise<void> {
+    const expiresAt = await credentialsExpiryOf(db, connectionId);
+    if (!expiresAt) return;
+    const daysLeft = (expiresAt.getTime() - Date.now()) / 86_400_000;
+    const threshold = [...EXPIRY_WARNING_DAYS].reverse().find((days) => daysLeft <= days);
+    if (threshold === undefined) return;
+    const when = daysLeft <= 0 ? 'expired' : `expire in ${Math.ceil(daysLeft)} day${Math.ceil(daysLeft) === 1 ? '' : 's'}`;
+    await recordEvent(db, {
+      connectionId,
+      stream: null,
+      entityType: 'connection',
+      entityId: connectionId,
+      severity: 'warning',
+      category: 'auth',
+      code: 'credentials_expiring',
+      message: `the store's authorization will ${when} (${expiresAt.toISOString()}): authorize Storelink again and rotate the credentials before then, or sync stops`,
+      details: { expiresAt: expiresAt.toISOString(), threshold },
+      groupKey: credentialsExpiryGroupKey(connectionId, threshold),
+    });
   }
 
   return {
@@ -113,7 +137,7 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
       const credentialsGroup = credentialsErrorGroupKey(connectionId);
       const groupKey = code === 'credentials_rejected' ? credentialsGroup : null;
       await recordEvent(db, { connectionId, stream: null, entityType: 'connection', entityId: connectionId, severity, category, code, message, groupKey });
-      if (code === 'credentials_rotated') await resolveEventGroups(db, [credentialsGroup]);
+      if (code === 'credentials_rotated') await resolveEventGroups(db, [credentialsGroup, ...EXPIRY_WARNING_DAYS.map((days) => credentialsExpiryGroupKey(connectionId, days))]);
     },
 
     /**
@@ -123,6 +147,7 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
      */
     async checkSyncHealth({ connectionId }: { connectionId: string }): Promise<{ stalled: boolean }> {
       const { settings, row } = await settingsOf(connectionId);
+      await warnOfCredentialExpiry(connectionId);
       if (!settings.downloadOrders || !row.active || row.status !== 'completed') return { stalled: false };
       const limitMs = 3 * settings.schedules.ordersEveryMinutes * 60_000;
       const last = await lastEventAt(db, connectionId, 'orders_download_completed');

@@ -1,6 +1,7 @@
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { count, eq } from 'drizzle-orm';
 import { saveConnectionSettings } from '../../src/db/repositories/connections';
+import { saveCredentials } from '../../src/db/repositories/credentials';
 import { linesOfOrder } from '../../src/db/repositories/orders';
 import pino from 'pino';
 import { createActivities } from '../../src/activities';
@@ -9,6 +10,7 @@ import { orderRefreshRequestedSignal, workflowIds, workflowTypes } from '../../s
 import { parseConnectionSettings } from '../../src/domain/connection-settings';
 import {
   address,
+  APP_SECRET,
   connectShop,
   createShopOrder,
   downloadOrders,
@@ -211,5 +213,28 @@ describe('E-4 silent stalls', () => {
     await downloadOrders(world, shop);
     expect((await stalled())[0]!.resolvedAt).not.toBeNull();
     expect(await activities.checkSyncHealth({ connectionId: shop.connectionId })).toEqual({ stalled: false });
+  });
+
+  it('C-5 credentials the channel says expire are announced at 30, 7 and 1 days, once each, and resolved by rotation', async () => {
+    const shop = await connectShop(world, 'expiry');
+    const activities = createActivities({ db: world.database.db, secrets: world.secrets, log: pino({ level: 'silent' }), temporal: world.temporal.client, taskQueue: world.taskQueue, wms: null });
+    const credentials = { shop: shop.domain, accessToken: shop.token, appSecret: APP_SECRET, baseUrl: world.emulator.url };
+    const expiring = () => eventsOf(world, shop.connectionId).then((events) => events.filter((e) => e.code === 'credentials_expiring'));
+    await saveCredentials(world.database.db, world.secrets, shop.connectionId, credentials, new Date(Date.now() + 60 * 86_400_000));
+    await activities.checkSyncHealth({ connectionId: shop.connectionId });
+    expect(await expiring()).toHaveLength(0);
+
+    await saveCredentials(world.database.db, world.secrets, shop.connectionId, credentials, new Date(Date.now() + 5 * 86_400_000));
+    await activities.checkSyncHealth({ connectionId: shop.connectionId });
+    await activities.checkSyncHealth({ connectionId: shop.connectionId });
+    expect(await expiring()).toEqual([expect.objectContaining({ severity: 'warning', occurrences: 2, details: expect.objectContaining({ threshold: 7 }) })]);
+
+    await saveCredentials(world.database.db, world.secrets, shop.connectionId, credentials, new Date(Date.now() + 12 * 3_600_000));
+    await activities.checkSyncHealth({ connectionId: shop.connectionId });
+    expect((await expiring()).map((e) => (e.details as Json).threshold).sort()).toEqual([1, 7]);
+    expect((await expiring()).find((e) => (e.details as Json).threshold === 1)!.message).toMatch(/expire in 1 day\b/);
+
+    await activities.recordConnectionEvent({ connectionId: shop.connectionId, severity: 'info', code: 'credentials_rotated', message: 'rotated' });
+    expect((await expiring()).every((e) => e.resolvedAt !== null)).toBe(true);
   });
 });

@@ -80,3 +80,9 @@ export async function loadCredentials(db: Database, box: SecretBox, connectionId
   if (!sealed) throw new CredentialsNotFoundError(connectionId, slot);
   return JSON.parse(box.open(sealed, connectionId));
 }
+
+/** When the active credentials expire, if the channel told us (C-5). */
+export async function credentialsExpiryOf(db: Database, connectionId: string): Promise<Date | null> {
+  const [row] = await db.select({ expiresAt: connectionCredentials.expiresAt }).from(connectionCredentials).where(eq(connectionCredentials.connectionId, connectionId));
+  return row?.expiresAt ?? null;
+}
