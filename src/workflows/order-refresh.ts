@@ -5,7 +5,7 @@
 // one read cost one extra read, not one each.
 import { proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import { orderRefreshRequestedSignal } from '../definitions';
-import { isAuthFailure, tellConnectionCredentialsRejected } from './connection-signals';
+import { reportingRejectedCredentials } from './paged-download';
 import type { OrdersDownloadActivities } from './orders-download';
 
 const { refreshOrder } = proxyActivities<OrdersDownloadActivities>({
@@ -27,12 +27,7 @@ export async function orderRefreshWorkflow(input: OrderRefreshInput): Promise<st
   // The start's own signal is the first request (buffered signals reach the handler as it is set).
   do {
     requested = 0;
-    try {
-      outcomes.push(await refreshOrder(input));
-    } catch (error) {
-      if (isAuthFailure(error)) await tellConnectionCredentialsRejected(input.connectionId, error.cause.message, 'order-refresh');
-      throw error;
-    }
+    outcomes.push(await reportingRejectedCredentials(input.connectionId, 'order-refresh', () => refreshOrder(input)));
     setCurrentDetails(`read ${outcomes.length}×: ${outcomes.join(', ')}`);
   } while (requested > 0);
   return outcomes;

@@ -23,7 +23,7 @@ import {
   searchAttributes,
 } from '../definitions';
 import { addOrderCounts, emptyOrderCounts } from '../domain/order-download';
-import { isAuthFailure, tellConnectionCredentialsRejected } from './connection-signals';
+import { beginFinishOptions, DEFAULT_ACTIVITIES_PER_RUN, DEFAULT_PAGES_PER_ACTIVITY, pagesOptions, reportingRejectedCredentials } from './paged-download';
 
 // ---- contract with the activities (src/activities/orders-download.ts implements it)
 
@@ -71,26 +71,11 @@ export interface OrdersDownloadInput {
   carried?: { window: OrderWindowBounds; cursor: string | null; counts: OrdersDownloadCounts };
 }
 
-const DEFAULT_PAGES_PER_ACTIVITY = 100;
-const DEFAULT_ACTIVITIES_PER_RUN = 25;
-
-const { beginOrdersDownload, finishOrdersDownload } = proxyActivities<OrdersDownloadActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { downloadOrderPages } = proxyActivities<OrdersDownloadActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { beginOrdersDownload, finishOrdersDownload } = proxyActivities<OrdersDownloadActivities>(beginFinishOptions);
+const { downloadOrderPages } = proxyActivities<OrdersDownloadActivities>(pagesOptions);
 
 export async function ordersDownloadWorkflow(input: OrdersDownloadInput): Promise<OrdersDownloadProgress> {
-  try {
-    return await download(input);
-  } catch (error) {
-    if (isAuthFailure(error)) await tellConnectionCredentialsRejected(input.connectionId, error.cause.message, 'orders-download');
-    throw error;
-  }
+  return reportingRejectedCredentials(input.connectionId, 'orders-download', () => download(input));
 }
 
 async function download(input: OrdersDownloadInput): Promise<OrdersDownloadProgress> {

@@ -22,7 +22,7 @@ import {
   searchAttributes,
 } from '../definitions';
 import { addCounts, describeCounts, emptyCounts, type ProductsDownloadCounts } from '../domain/products';
-import { isAuthFailure, tellConnectionCredentialsRejected } from './connection-signals';
+import { beginFinishOptions, DEFAULT_ACTIVITIES_PER_RUN, DEFAULT_PAGES_PER_ACTIVITY, pagesOptions, reportingRejectedCredentials } from './paged-download';
 
 // ---- contract with the activities (src/activities/products.ts implements it)
 
@@ -81,29 +81,12 @@ interface CarriedRun {
   counts: ProductsDownloadCounts;
 }
 
-const DEFAULT_PAGES_PER_ACTIVITY = 100;
-const DEFAULT_ACTIVITIES_PER_RUN = 25;
-
-// Every activity is short compared with its timeouts: begin/finish are a few queries; a pages
-// call stops after ~1 minute of pages and heartbeats after every committed page.
-const { beginProductsDownload, finishProductsDownload } = proxyActivities<ProductsDownloadActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const { downloadProductPages } = proxyActivities<ProductsDownloadActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { beginProductsDownload, finishProductsDownload } = proxyActivities<ProductsDownloadActivities>(beginFinishOptions);
+const { downloadProductPages } = proxyActivities<ProductsDownloadActivities>(pagesOptions);
 
 /** Workflow id: `workflowIds.productsDownload(connectionId)` (src/definitions.ts). */
 export async function productsDownloadWorkflow(input: ProductsDownloadInput): Promise<ProductsDownloadSummary> {
-  try {
-    return await download(input);
-  } catch (error) {
-    if (isAuthFailure(error)) await tellConnectionCredentialsRejected(input.connectionId, error.cause.message, 'products-download');
-    throw error;
-  }
+  return reportingRejectedCredentials(input.connectionId, 'products-download', () => download(input));
 }
 
 async function download(input: ProductsDownloadInput): Promise<ProductsDownloadSummary> {

@@ -1,6 +1,7 @@
 // A released order as the WMS receives it (O-1), for the outbound webhook and WMS simulator tests.
 // Ids, names and addresses are made up.
 import type { WmsOrder } from '../../src/wms/outbound-webhook';
+import { adaAddress } from '../domain/order-fixtures';
 
 export function wmsOrder(overrides: Partial<WmsOrder> = {}): WmsOrder {
   return {
@@ -14,17 +15,7 @@ export function wmsOrder(overrides: Partial<WmsOrder> = {}): WmsOrder {
     customerName: 'Ada Lovelace',
     email: 'ada@example.test',
     phone: null,
-    shippingAddress: {
-      name: 'Ada Lovelace',
-      company: null,
-      address1: '12 St James Square',
-      address2: null,
-      city: 'London',
-      provinceCode: null,
-      countryCode: 'GB',
-      zip: 'SW1Y 4JH',
-      phone: null,
-    },
+    shippingAddress: adaAddress,
     lines: [
       { id: '00000000-0000-4000-8000-0000000000a1', sku: 'MUG-BLUE', title: 'Blue mug', quantity: 2 },
       { id: '00000000-0000-4000-8000-0000000000a2', sku: 'TEE-M', title: 'T-shirt M', quantity: 1 },
