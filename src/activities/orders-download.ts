@@ -3,6 +3,7 @@
 // the page's orders are stored (OD-1), re-read single orders by id (OD-2, OD-11), and write the
 // run's summary (E-1). A page call heartbeats its position so a retry resumes where it stopped.
 import { Context } from '@temporalio/activity';
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import { PermanentError, type ChannelOrder } from '../channels';
 import { recordEvent, resolveEventGroups } from '../db/repositories/integration-events';
@@ -20,6 +21,9 @@ export type OrdersDownloadDeps = IntakeDeps &
     /** Wall-clock budget of one downloadOrderPages call (default 60 s), well inside its timeouts. */
     pagesBudgetMs?: number;
   };
+
+/** Orders of one page taken at once; bounded so the database pool and the channel bucket are not flooded. */
+const INTAKE_CONCURRENCY = 8;
 
 /** One channel call may wait this long for its cost bucket before failing as throttled (then retried). */
 const MAX_THROTTLE_WAIT_MS = 20_000;
@@ -68,7 +72,11 @@ export function createOrdersDownloadActivities(deps: OrdersDownloadDeps) {
           const page = await target.adapter.fetchOrdersPage({ ...input.window, cursor });
           const pageCounts = emptyOrderCounts();
           pageCounts.pages = 1;
-          for (const order of page.items) count(pageCounts, await intake.takeOrder(target, order));
+          // Orders of a page are independent (one row and one workflow each): take a few at a time,
+          // so the page costs the slowest order's database and Temporal round trips, not their sum.
+          const limit = pLimit(INTAKE_CONCURRENCY);
+          const outcomes = await Promise.all(page.items.map((order) => limit(() => intake.takeOrder(target, order))));
+          for (const outcome of outcomes) count(pageCounts, outcome);
           // OD-1: the page is stored; only now may the cursor pass it (ties are re-read by the overlap).
           if (input.commitCursor) await commitCursor(input.connectionId, page.items);
           counts = addOrderCounts(counts, pageCounts);
