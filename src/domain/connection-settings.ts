@@ -39,8 +39,8 @@ export const connectionSettingsSchema = z
       .default([]),
     tagAfterImport: z.string().trim().min(1).nullable().optional(),
     errorTag: z.string().trim().min(1).nullable().optional(),
-    /** OD-4: an order waiting for payment this long raises a warning (it stays held). */
-    maxPendingPaymentHours: z.number().int().min(1).max(90 * 24).default(72),
+    /** OD-4: an order waiting for payment this long raises a warning (it stays held); fractions allowed (0.5 = 30 min). */
+    maxPendingPaymentHours: z.number().positive('must be more than 0 hours').max(90 * 24).default(72),
     sendShipmentInfo: z.boolean().default(true),
     notifyCustomer: z.boolean().default(false),
     syncInventory: z.boolean().default(false),

@@ -341,4 +341,15 @@ describe('order lifecycle', () => {
     expect(await fulfillmentsOf(created.admin_graphql_api_id)).toHaveLength(0);
     expect((await storedOrder(world, shop, created.admin_graphql_api_id))!.linesChangedInWms).toBe(true);
   });
+
+  it('OD-4 an order waiting for payment longer than maxPendingPaymentHours raises one warning and stays held', async () => {
+    const impatient = await connectShop(world, 'impatient', { orderFilters: { financialStatuses: ['paid', 'pending'] }, maxPendingPaymentHours: 2 / 3600 });
+    const created = await createShopOrder(world, impatient, order({ financialStatus: 'PENDING', lineItems: [{ sku: (await shopSkus(world, impatient))[0], quantity: 1 }] }));
+    await downloadOrders(world, impatient);
+    const row = await eventually('stored', () => storedOrder(world, impatient, created.admin_graphql_api_id));
+    const warning = await eventually('the warning', async () => (await eventsOf(world, impatient.connectionId)).find((e) => e.entityId === row.id && e.code === 'pending_payment_too_long'), 15_000);
+    expect(warning.severity).toBe('warning');
+    expect((await orderState(world, row)).status).toBe('pending_payment');
+    expect((await eventsOf(world, impatient.connectionId)).filter((e) => e.code === 'pending_payment_too_long')).toHaveLength(1);
+  });
 });
