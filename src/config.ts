@@ -11,7 +11,7 @@ import { DEFAULT_TASK_QUEUE } from './definitions';
  * Workflows a worker keeps in memory between their steps (SPEC N-5: ≤ 400 MB RSS with 10,000 open
  * orders; docs/benchmarks.md). An evicted workflow replays its short history on its next signal.
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
