@@ -305,9 +305,12 @@ describe('order lifecycle', () => {
 
   it('O-6 an order waiting for payment costs nothing: one timer (the OD-4 warning), no activity loop', async () => {
     const { row } = await importOne({ financialStatus: 'PENDING' });
-    await eventually('status recorded', async () => (await storedOrder(world, shop, row.channelOrderId))?.status === 'pending_payment');
-    const history = await orderHandle(world, row).fetchHistory();
-    const kinds = (history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes')));
+    // Settled: the status is recorded and the workflow task after it (which starts the timer) is done.
+    const kinds = await eventually('the order settled', async () => {
+      const history = await orderHandle(world, row).fetchHistory();
+      const events = (history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes')));
+      return events.includes('timerStartedEventAttributes') && events.at(-1) !== 'workflowTaskScheduledEventAttributes' ? events : null;
+    });
     expect(kinds.filter((k) => k === 'timerStartedEventAttributes')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'activityTaskScheduledEventAttributes')).toHaveLength(1); // the status record
   });
