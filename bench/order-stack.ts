@@ -12,7 +12,7 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from './free-port';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -71,14 +71,6 @@ export interface OrderStack {
   /** calls into the Storelink process (bench/stack-process.ts) */
   call<T>(method: string, ...args: unknown[]): Promise<T>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function startTemporal(dir: string): Promise<{ address: string; child: ChildProcess }> {
