@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE } from './definitions';
+import { DEFAULT_INVENTORY_COALESCE_MS, DEFAULT_TASK_QUEUE } from './definitions';
 
 /**
  * Every environment variable Storelink reads, parsed once. A bad or missing value stops start-up
@@ -87,6 +87,7 @@ const envSchema = z
     WMS_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'expected the http(s):// URL the WMS receives order webhooks on' }).optional()),
     WMS_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'expected at least 16 characters (it signs every order webhook)').optional()),
     WMS_WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
+    INVENTORY_COALESCE_MS: positiveInt(DEFAULT_INVENTORY_COALESCE_MS),
     STORELINK_WEB_UI_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'expected the http(s):// URL of the Temporal Web UI' }).default('http://localhost:8233')),
   })
   .superRefine((env, ctx) => {
@@ -135,6 +136,8 @@ export interface Config {
   wms: WmsWebhookConfig | null;
   /** links from orders to their workflow in the Web UI */
   webUiUrl: string;
+  /** I-3: level changes within this window become one push */
+  inventory: { coalesceMs: number };
 }
 
 export interface WmsWebhookConfig {
@@ -191,6 +194,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): Config {
     },
     wms: env.WMS_WEBHOOK_URL && env.WMS_WEBHOOK_SECRET ? { url: env.WMS_WEBHOOK_URL, secret: env.WMS_WEBHOOK_SECRET, timeoutMs: env.WMS_WEBHOOK_TIMEOUT_MS } : null,
     webUiUrl: env.STORELINK_WEB_UI_URL,
+    inventory: { coalesceMs: env.INVENTORY_COALESCE_MS },
   };
 }
 

@@ -41,6 +41,10 @@ export const workflowIds = {
   order: (connectionId: string, channelOrderId: string) => `order:${connectionId}:${channelOrderId}`,
   /** Re-reads of single orders by id: webhooks (OD-2) and manual re-import (OD-11). */
   orderRefresh: (connectionId: string, channelOrderId: string) => `order-refresh:${connectionId}:${channelOrderId}`,
+  /** The connection's inventory loop (I-3): woken by signals, pushes what changed. */
+  inventory: (connectionId: string) => `inventory:${connectionId}`,
+  /** Hourly and on-demand read of the store's quantities (I-7). */
+  inventoryReconcile: (connectionId: string) => `inventory-reconcile:${connectionId}`,
 } as const;
 
 /** Workflow type names, for starters that must not import workflow code (API, schedules). */
@@ -50,6 +54,8 @@ export const workflowTypes = {
   ordersDownload: 'ordersDownloadWorkflow',
   order: 'orderWorkflow',
   orderRefresh: 'orderRefreshWorkflow',
+  inventory: 'inventoryWorkflow',
+  inventoryReconcile: 'inventoryReconcileWorkflow',
 } as const;
 
 /** One Temporal Schedule per connection and stream (C-9). */
@@ -218,3 +224,79 @@ export const resendShipmentUpdate = defineUpdate<ShipmentView, [{ wmsShipmentId:
 
 /** Another hint arrived (webhook, re-import): read the order once more after the current read. */
 export const orderRefreshRequestedSignal = defineSignal<[{ source: string }]>('orderRefreshRequested');
+
+// ---------------------------------------------------------------------------------------------
+// inventoryWorkflow (`inventory:{connectionId}`): one loop per connection with inventory sync on
+
+/** I-3, N-8: the default coalescing window of the inventory loops (INVENTORY_COALESCE_MS). */
+export const DEFAULT_INVENTORY_COALESCE_MS = 1000;
+
+export interface InventoryWorkflowInput {
+  connectionId: string;
+  /** I-3: changes arriving within this window become one push. */
+  coalesceMs: number;
+  /** Set by the workflow when it continues as new: its view, and whether a wake-up was pending. */
+  carried?: InventoryView;
+  woken?: boolean;
+}
+
+/** What one push cycle did (counts over listing × location quantities). */
+export interface InventoryPushReport {
+  /** ISO-8601 time the cycle finished */
+  at: string;
+  examined: number;
+  pushed: number;
+  unchanged: number;
+  skipped: number;
+  /** compare-and-swap refused: the store moved; re-read and retried after pending orders land (I-4) */
+  stale: number;
+  /** refused by the store for another reason: in the error queue */
+  rejected: number;
+  mutations: number;
+}
+
+export interface InventoryBacklog {
+  /** dirty listings ready to push */
+  ready: number;
+  /** dirty listings waiting after a stale push */
+  waiting: number;
+  nextRetryInMs: number | null;
+}
+
+export type InventoryLoopState = 'idle' | 'coalescing' | 'pushing' | 'paused' | 'stopped';
+
+export interface InventoryView {
+  connectionId: string;
+  state: InventoryLoopState;
+  /** why the loop does not push (connection inactive, sync turned off), else null */
+  reason: string | null;
+  backlog: InventoryBacklog;
+  lastPush: InventoryPushReport | null;
+  totals: { cycles: number; pushed: number; mutations: number };
+}
+
+/** I-3: listings of the connection became dirty; the loop wakes, waits the coalescing window and pushes. */
+export const inventoryDirtySignal = defineSignal<[{ reason: string }]>('inventoryDirty');
+export const inventoryStateQuery = defineQuery<InventoryView>('inventoryState');
+
+// inventoryReconcileWorkflow (`inventory-reconcile:{connectionId}`, hourly schedule and on demand)
+
+export interface InventoryDrift {
+  sku: string;
+  channelLocationId: string;
+  /** what the store showed */
+  channel: number;
+  /** what it should show */
+  expected: number;
+}
+
+export interface InventoryReconcileSummary {
+  connectionId: string;
+  state: 'completed' | 'skipped';
+  reason: string | null;
+  read: number;
+  /** quantities that differed from what the store should show, all marked for the loop to correct */
+  drifted: number;
+  /** the first few, for the summary and the event */
+  examples: InventoryDrift[];
+}

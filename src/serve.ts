@@ -47,7 +47,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       connection,
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
-      activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, wms: cfg.wms }),
+      activities: createActivities({ db: database.db, secrets, log, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, wms: cfg.wms, inventoryCoalesceMs: cfg.inventory.coalesceMs }),
       maxCachedWorkflows: cfg.worker.maxCachedWorkflows,
     });
     workerRun = worker.run();
@@ -55,7 +55,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   let api: FastifyInstance | undefined;
   if (options.roles.includes('api')) {
-    api = await buildApi({ db: database.db, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, secrets, log, bodyLimitBytes: cfg.api.bodyLimitBytes, webUiUrl: cfg.webUiUrl });
+    api = await buildApi({ db: database.db, temporal: temporal.client, taskQueue: cfg.temporal.taskQueue, secrets, log, bodyLimitBytes: cfg.api.bodyLimitBytes, webUiUrl: cfg.webUiUrl, inventoryCoalesceMs: cfg.inventory.coalesceMs });
     await api.listen({ host: cfg.api.host, port: cfg.api.port });
   }
   if (options.devTokenFile) await ensureDevToken(database.db, options.devTokenFile);

@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { AuthError, ChannelError, type ChannelAdapter } from '../channels';
@@ -13,7 +13,7 @@ import {
 import { type CredentialSlot, credentialsExpiryOf, discardPendingCredentials, promotePendingCredentials } from '../db/repositories/credentials';
 import { lastEventAt, recordEvent, resolveEventGroups } from '../db/repositories/integration-events';
 import type { SyncStream } from '../domain/connection-lifecycle';
-import { capabilitiesNeededBy, type ConnectionSettings, parseConnectionSettings } from '../domain/connection-settings';
+import { capabilitiesNeededBy, type ConnectionSettings, inventoryInputsChanged, parseConnectionSettings } from '../domain/connection-settings';
 import { toActivityFailure } from './channel-failures';
 import { storedSettings, storeNameOf } from './connection-context';
 import { staleDownloadGroupKey } from './orders-download';
@@ -25,14 +25,17 @@ import {
   deleteConnectionSchedules,
   ensureConnectionSchedules,
   setConnectionSchedulesPaused,
+  StreamNotScheduledError,
   triggerConnectionSchedules,
 } from '../temporal/schedules';
+import { connectionInventoryChanged } from '../temporal/inventory-workflows';
 
 export interface ConnectionActivityDependencies {
   db: Database;
   temporal: Client;
   taskQueue: string;
   log: Logger;
+  inventoryCoalesceMs?: number;
   /** builds the connection's channel adapter from its stored (active or pending) credentials */
   openAdapter(connectionId: string, slot?: CredentialSlot): Promise<ChannelAdapter>;
 }
@@ -175,7 +178,12 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
       const row = await getConnection(db, connectionId);
       const parsed = parseConnectionSettings(settings, { channel: row.channel, setupCompleted });
       if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')); // the update validator already refused these
+      const before = storedSettings(row);
       await saveConnectionSettings(db, connectionId, parsed.settings);
+      // I-3: a change of what every quantity is computed from recomputes the whole store (turning sync on does not: I-3).
+      if (before.syncInventory && parsed.settings.syncInventory && inventoryInputsChanged(before, parsed.settings)) {
+        await connectionInventoryChanged(deps, connectionId, 'inventory settings changed');
+      }
     },
 
     /** C-3 orders step: counts the open orders in the lookback window (their import lands with the orders issue). */
@@ -216,7 +224,12 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
     },
 
     async triggerSchedules({ connectionId, stream }: { connectionId: string; stream?: SyncStream }): Promise<void> {
-      await triggerConnectionSchedules(deps.temporal, connectionId, stream ? [stream] : undefined);
+      try {
+        await triggerConnectionSchedules(deps.temporal, connectionId, stream ? [stream] : undefined);
+      } catch (error) {
+        if (error instanceof StreamNotScheduledError) throw ApplicationFailure.create({ type: 'StreamNotScheduled', message: error.message, nonRetryable: true });
+        throw error;
+      }
     },
 
     async deleteSchedules({ connectionId }: { connectionId: string }): Promise<void> {

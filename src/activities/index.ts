@@ -5,6 +5,7 @@ import type { Database } from '../db/client';
 import type { SecretBox } from '../security/secret-box';
 import { openChannelAdapter } from './channel-adapter';
 import { createConnectionActivities } from './connections';
+import { createInventoryActivities } from './inventory';
 import { createOrderActivities } from './orders';
 import { createOrdersDownloadActivities } from './orders-download';
 import { createProductsActivities } from './products';
@@ -19,6 +20,10 @@ export interface ActivityDependencies {
   taskQueue: string;
   /** O-1 push to the WMS; null when the WMS pulls */
   wms: WmsWebhookConfig | null;
+  /** I-3: the coalescing window of inventory loops these activities start (default 1 s) */
+  inventoryCoalesceMs?: number;
+  /** I-4: how long a listing whose push was stale waits for pending orders (default 30 s) */
+  inventoryStaleRetryMs?: number;
 }
 
 /** Every activity the worker registers, bound to its dependencies, grouped by concern. */
@@ -32,5 +37,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createProductsActivities({ db, secrets, log, temporal: deps.temporal }),
     ...createOrdersDownloadActivities(deps),
     ...createOrderActivities(deps),
+    ...createInventoryActivities(deps),
   };
 }

@@ -10,6 +10,7 @@ import type { Database } from '../db/client';
 import type { ConnectionRow } from '../db/repositories/connections';
 import { recordEvent, resolveEventGroups } from '../db/repositories/integration-events';
 import { findOrderByChannelId, insertImportedOrder, linesOfOrder, markWorkflowStarted, recordChannelVersion, recordOwnWrite, type OrderRow } from '../db/repositories/orders';
+import { markProductsDirty } from '../db/repositories/inventory';
 import { createMissingProducts, findProductsBySku } from '../db/repositories/products';
 import type { ChannelOrderChange, OrderWorkflowInput } from '../definitions';
 import type { ConnectionSettings } from '../domain/connection-settings';
@@ -23,6 +24,7 @@ export interface IntakeDeps {
   temporal: Client;
   taskQueue: string;
   log: Logger;
+  inventoryCoalesceMs?: number;
 }
 
 export interface ConnectionIntake {
@@ -30,6 +32,8 @@ export interface ConnectionIntake {
   settings: ConnectionSettings;
   storeName: string;
   adapter: ChannelAdapter;
+  /** I-1: connections whose listings this intake marked dirty; the caller wakes their inventory loops once for all. */
+  inventoryToWake: Set<string>;
 }
 
 /** Error-queue keys (E-2): one open entry per order and cause, counted instead of repeated. */
@@ -80,6 +84,11 @@ export function createOrderIntake(deps: IntakeDeps) {
     );
     if (!row.workflowStartedAt) await markWorkflowStarted(db, row.id);
     return result;
+  }
+
+  /** I-1: marked now, with the order stored, so a crash before the wake-up loses no mark. */
+  async function reservationsChanged(ctx: ConnectionIntake, productIds: readonly string[]): Promise<void> {
+    for (const connectionId of await markProductsDirty(db, productIds)) ctx.inventoryToWake.add(connectionId);
   }
 
   /** OD-12. `orderId`: the stored order, whose version moves past our own write (not a change to act on). */
@@ -151,6 +160,7 @@ export function createOrderIntake(deps: IntakeDeps) {
     // Someone else (a webhook beside the poll) stored it first: treat it as a known order.
     if (!row) return updateKnown(ctx, order, (await findOrderByChannelId(db, connection.id, order.channelOrderId))!);
     const awaitingPayment = isAwaitingPayment(order.financialStatus);
+    await reservationsChanged(ctx, decision.lines.flatMap((l) => ids.get(l.sku) ?? []));
     await signal(ctx, row, order.updatedAt, { type: 'changed', awaitingPayment, fieldsChanged: false }, awaitingPayment);
     await resolveEventGroups(db, [intakeGroupKeys.importError(connection.id, order.channelOrderId), intakeGroupKeys.skipped(connection.id, order.channelOrderId)]);
     if (decision.holdReasons.length > 0 || decision.omittedLines.length > 0) await recordIntakeNotes(ctx, row, decision.holdReasons, decision.omittedLines);
@@ -208,6 +218,8 @@ export function createOrderIntake(deps: IntakeDeps) {
         const resolved = lines.filter((l): l is typeof l & { sku: string } => l.sku !== null);
         const ids = await productIds(connection, resolved, settings.downloadProducts || settings.missingProductPolicy === 'create' ? resolved.map((l) => l.sku) : []);
         linesWrite = resolved.map((l) => ({ ...l, productId: ids.get(l.sku) ?? null }));
+        // I-1: both the old and the new lines' products reserve differently now.
+        await reservationsChanged(ctx, [...(await linesOfOrder(db, row.id)), ...linesWrite].flatMap((l) => l.productId ?? []));
       }
       write = { ...base, ...fields, ...(linesWrite ? { lines: linesWrite } : {}) };
     }

@@ -10,6 +10,7 @@ import { recordEvent, resolveEventGroups } from '../db/repositories/integration-
 import { advanceHighWater, readHighWater } from '../db/repositories/sync-cursors';
 import type { OrdersDownloadCounts, OrdersDownloadMode } from '../definitions';
 import { addOrderCounts, emptyOrderCounts, orderWindow } from '../domain/order-download';
+import { wakeConnections } from '../temporal/inventory-workflows';
 import type { OrderPagesInput, OrderPagesResult, OrdersDownloadActivities, OrdersDownloadStart } from '../workflows/orders-download';
 import { channelAdapterFor, loadConnection, type ChannelAdapterDeps } from './channel-adapter';
 import { toActivityFailure } from './channel-failures';
@@ -45,7 +46,14 @@ export function createOrdersDownloadActivities(deps: OrdersDownloadDeps) {
   async function connectionIntake(connectionId: string): Promise<ConnectionIntake> {
     const connection = await loadConnection(deps.db, connectionId);
     const adapter = await channelAdapterFor(deps, connection, { maxThrottleWaitMs: MAX_THROTTLE_WAIT_MS });
-    return { connection, settings: storedSettings(connection), storeName: storeNameOf(connection), adapter };
+    return { connection, settings: storedSettings(connection), storeName: storeNameOf(connection), adapter, inventoryToWake: new Set() };
+  }
+
+  /** I-1: new and changed orders reserve stock; the stores that sync it recompute (one wake-up per page). */
+  async function reservationsChanged(target: ConnectionIntake): Promise<void> {
+    if (target.inventoryToWake.size === 0) return;
+    await wakeConnections(deps, [...target.inventoryToWake], 'orders imported or changed');
+    target.inventoryToWake.clear();
   }
 
   const activities: OrdersDownloadActivities = {
@@ -77,6 +85,7 @@ export function createOrdersDownloadActivities(deps: OrdersDownloadDeps) {
           const limit = pLimit(INTAKE_CONCURRENCY);
           const outcomes = await Promise.all(page.items.map((order) => limit(() => intake.takeOrder(target, order))));
           for (const outcome of outcomes) count(pageCounts, outcome);
+          await reservationsChanged(target);
           // OD-1: the page is stored; only now may the cursor pass it (ties are re-read by the overlap).
           if (input.commitCursor) await commitCursor(input.connectionId, page.items);
           counts = addOrderCounts(counts, pageCounts);
@@ -95,7 +104,9 @@ export function createOrdersDownloadActivities(deps: OrdersDownloadDeps) {
         const target = await connectionIntake(connectionId);
         if (!target.adapter.fetchOrder) throw new PermanentError(`${target.connection.channel} adapter cannot read single orders`);
         const order = await target.adapter.fetchOrder(channelOrderId);
-        return order ? await intake.takeOrder(target, order) : 'not_found';
+        const outcome = order ? await intake.takeOrder(target, order) : 'not_found';
+        await reservationsChanged(target);
+        return outcome;
       } catch (error) {
         throw toActivityFailure(error);
       }

@@ -8,13 +8,15 @@ import type { Database } from '../db/client';
 import { getConnection } from '../db/repositories/connections';
 import { recordEvent, type IntegrationEventInput } from '../db/repositories/integration-events';
 import { findOrder, linesOfOrder, markReleased, setOrderStatus, type OrderRow } from '../db/repositories/orders';
+import { isTerminal } from '../domain/order-status';
 import type { HoldReason, OrderAddress, OrderStatus } from '../domain/orders';
+import { type InventoryWakeDeps, productsChanged } from '../temporal/inventory-workflows';
 import { deliverWmsWebhook, WmsDeliveryRejectedError, WmsDeliveryRetryableError, type WmsOrder, type WmsWebhookEvent } from '../wms/outbound-webhook';
 import { createShipmentActivities, type ShipmentActivityDeps } from './shipments';
 
 export type { ShipmentOutcome } from './shipments';
 
-export interface OrderActivityDeps extends ShipmentActivityDeps {
+export interface OrderActivityDeps extends ShipmentActivityDeps, InventoryWakeDeps {
   db: Database;
   log: Logger;
   /** null: no push; the WMS pulls released orders from the API. */
@@ -66,6 +68,11 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       const { orderId, status, holdReason, events } = input;
       const order = await requireOrder(orderId);
       await setOrderStatus(db, orderId, status, holdReason, input.linesChangedInWms === true);
+      if (isTerminal(status)) {
+        // I-1: a shipped or cancelled order reserves nothing any more.
+        const products = (await linesOfOrder(db, orderId)).flatMap((l) => (l.productId ? [l.productId] : []));
+        await productsChanged(deps, products, `order ${order.orderNumber} ${status}`);
+      }
       for (const note of events) {
         await recordEvent(db, { connectionId: order.connectionId, stream: 'orders', entityType: 'order', entityId: orderId, ...note });
       }

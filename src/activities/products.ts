@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isChannelError, PermanentError, type ChannelProduct } from '../channels';
 import type { Database } from '../db/client';
+import { forgetStock, markListingsDirty } from '../db/repositories/inventory';
 import { recordEvent, resolveEventGroups, type IntegrationEventInput } from '../db/repositories/integration-events';
 import { findListingsByItemId, findListingsByProduct, insertListings, unlinkedListings, updateListing, type ListingChannelFields, type ListingInsert, type ListingRow } from '../db/repositories/listings';
 import { createMissingProducts, findProductsBySku, updateProductFields } from '../db/repositories/products';
@@ -244,6 +245,9 @@ export async function commitProductPage(db: Database, connection: ConnectionRow,
       if (decision.kind === 'relink') {
         const listing = linked.find((l) => l.channelItemId === decision.listing.channelItemId)!;
         await updateListing(tx, listing.id, want);
+        // I-4: nothing is known of the new item's stock; the next push reads it first.
+        await forgetStock(tx, listing.id);
+        await markListingsDirty(tx, [listing.id]);
         counts.relinked++;
         event({
           entityType: 'listing',
@@ -260,7 +264,7 @@ export async function commitProductPage(db: Database, connection: ConnectionRow,
       inserts.push({ connectionId: connection.id, ...want });
       if (productId) {
         const now = new Date();
-        byProduct.set(productId, [...linked, { ...want, id: '', connectionId: connection.id, neverSync: false, lastPushedQuantity: null, lastPushedAt: null, createdAt: now, updatedAt: now }]);
+        byProduct.set(productId, [...linked, { ...want, id: '', connectionId: connection.id, neverSync: false, inventoryDirtyGeneration: 0, inventoryPushedGeneration: 0, inventoryRetryAfter: null, inventorySkipReason: null, createdAt: now, updatedAt: now }]);
       }
     }
     // A SKU whose product has listings of more than one item on this store is a duplicate (P-5),

@@ -15,6 +15,7 @@ import { handleError, handleNotFound } from './errors';
 import { connectionRoutes } from './routes/connections';
 import { errorQueueRoutes } from './routes/errors';
 import { healthRoutes } from './routes/health';
+import { inventoryRoutes } from './routes/inventory';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
 import { statusRoutes } from './routes/status';
@@ -31,6 +32,8 @@ export interface ApiDependencies {
   bodyLimitBytes: number;
   /** Temporal Web UI base URL, for links from orders and errors to their workflows */
   webUiUrl: string;
+  /** I-3: the coalescing window of inventory loops this API starts (default 1 s) */
+  inventoryCoalesceMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -77,6 +80,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(statusRoutes, deps);
       await v1.register(connectionRoutes, deps);
       await v1.register(productRoutes, deps);
+      await v1.register(inventoryRoutes, deps);
       await v1.register(tokenRoutes, deps);
       await v1.register(orderRoutes, deps);
       await v1.register(errorQueueRoutes, deps);

@@ -133,15 +133,47 @@ export const listings = pgTable(
     productId: uuid('product_id').references(() => products.id),
     neverSync: boolean('never_sync').notNull().default(false),
     inventoryTracked: boolean('inventory_tracked').notNull().default(true),
-    lastPushedQuantity: integer('last_pushed_quantity'),
-    lastPushedAt: timestamptz('last_pushed_at'),
+    /**
+     * I-3: every change that may move the listing's quantity adds 1; a push records the
+     * generation it computed from. Dirty while dirty > pushed, so a change during a push is
+     * never cleared by it (counters, not flags: concurrent marks never lose one).
+     */
+    inventoryDirtyGeneration: integer('inventory_dirty_generation').notNull().default(0),
+    inventoryPushedGeneration: integer('inventory_pushed_generation').notNull().default(0),
+    /** I-4: after a stale compare-and-swap the push waits for pending orders to land until then. */
+    inventoryRetryAfter: timestamptz('inventory_retry_after'),
+    /** I-5: why the last evaluation did not sync this listing (null: synced). */
+    inventorySkipReason: text('inventory_skip_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('listings_connection_item_key').on(t.connectionId, t.channelItemId),
     index('listings_product_idx').on(t.productId),
+    index('listings_inventory_dirty_idx')
+      .on(t.connectionId, t.id)
+      .where(sql`${t.inventoryDirtyGeneration} > ${t.inventoryPushedGeneration}`),
   ],
+);
+
+/** I-4: per listing and channel location, what the store holds as far as we know and what we pushed. */
+export const listingStock = pgTable(
+  'listing_stock',
+  {
+    listingId: uuid('listing_id')
+      .notNull()
+      .references(() => listings.id, { onDelete: 'cascade' }),
+    channelLocationId: text('channel_location_id').notNull(),
+    /** The store's quantity we last read or pushed: the compare-and-swap base of the next push. */
+    channelQuantity: integer('channel_quantity'),
+    channelQuantitySource: text('channel_quantity_source', { enum: ['read', 'pushed'] }),
+    channelQuantityAt: timestamptz('channel_quantity_at'),
+    lastPushedQuantity: integer('last_pushed_quantity'),
+    lastPushedAt: timestamptz('last_pushed_at'),
+    /** The numbers the last pushed quantity was computed from, for explain (I-5). */
+    lastPushInputs: jsonb('last_push_inputs'),
+  },
+  (t) => [primaryKey({ columns: [t.listingId, t.channelLocationId] })],
 );
 
 export const inventoryLevels = pgTable(

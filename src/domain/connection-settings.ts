@@ -144,3 +144,13 @@ export function capabilitiesNeededBy(settings: ConnectionSettings): Capability[]
   if (settings.syncInventory) needed.push('inventorySync');
   return needed;
 }
+
+/** I-3: settings every pushed quantity is computed from; changing one recomputes the whole store. */
+export function inventoryInputsChanged(before: ConnectionSettings, after: ConnectionSettings): boolean {
+  return (
+    before.inventorySyncMethod !== after.inventorySyncMethod ||
+    before.inventoryBuffer !== after.inventoryBuffer ||
+    before.inventoryMinimum !== after.inventoryMinimum ||
+    JSON.stringify(Object.entries(before.locationMap).sort()) !== JSON.stringify(Object.entries(after.locationMap).sort())
+  );
+}

@@ -16,6 +16,8 @@ interface StreamWorkflow {
   /** Beyond the connection id, what the stream's workflow is started with. */
   input?: Record<string, unknown>;
   everyMinutes: (schedules: ConnectionSettings['schedules']) => number;
+  /** Streams that follow a setting have a schedule only while it is on (default: always). */
+  enabled?: (settings: ConnectionSettings) => boolean;
 }
 
 const STREAM_WORKFLOWS: Partial<Record<SyncStream, StreamWorkflow>> = {
@@ -34,6 +36,12 @@ const STREAM_WORKFLOWS: Partial<Record<SyncStream, StreamWorkflow>> = {
     workflowId: workflowIds.ordersReconcile,
     input: { mode: { kind: 'lookback' } },
     everyMinutes: (schedules) => schedules.orderReconciliationEveryMinutes,
+  },
+  inventory_reconcile: {
+    workflowType: workflowTypes.inventoryReconcile,
+    workflowId: workflowIds.inventoryReconcile,
+    everyMinutes: (schedules) => schedules.inventoryReconcileEveryMinutes,
+    enabled: (settings) => settings.syncInventory,
   },
 };
 
@@ -71,9 +79,13 @@ function scheduleOptions(stream: SyncStream, workflow: StreamWorkflow, context: 
   };
 }
 
-/** Creates missing schedules and brings existing ones to the current intervals. Idempotent. */
+/** Creates missing schedules, brings existing ones to the current intervals, removes those of streams turned off. Idempotent. */
 export async function ensureConnectionSchedules(client: Client, context: ConnectionScheduleContext, paused: boolean): Promise<void> {
   for (const [stream, workflow] of Object.entries(STREAM_WORKFLOWS) as [SyncStream, StreamWorkflow][]) {
+    if (workflow.enabled && !workflow.enabled(context.settings)) {
+      await deleteSchedule(client, scheduleIdFor(context.connectionId, stream));
+      continue;
+    }
     const options = scheduleOptions(stream, workflow, context, paused);
     try {
       await client.schedule.create(options);
@@ -100,17 +112,36 @@ async function setPaused(client: Client, scheduleId: string, paused: boolean, no
   }
 }
 
-/** "Run now": queued behind a running one rather than dropped or doubled. */
-export async function triggerConnectionSchedules(client: Client, connectionId: string, streams: readonly SyncStream[] = scheduledStreams): Promise<void> {
-  for (const stream of streams) await client.schedule.getHandle(scheduleIdFor(connectionId, stream)).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+/**
+ * "Run now": queued behind a running one rather than dropped or doubled. Without named streams,
+ * every stream that has a schedule runs; a named stream without one is an error for the caller.
+ */
+export async function triggerConnectionSchedules(client: Client, connectionId: string, streams?: readonly SyncStream[]): Promise<void> {
+  for (const stream of streams ?? scheduledStreams) {
+    try {
+      await client.schedule.getHandle(scheduleIdFor(connectionId, stream)).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+      if (streams) throw new StreamNotScheduledError(connectionId, stream);
+    }
+  }
+}
+
+export class StreamNotScheduledError extends Error {
+  constructor(connectionId: string, stream: SyncStream) {
+    super(`connection ${connectionId} has no ${stream} schedule${STREAM_WORKFLOWS[stream]?.enabled ? ' (it exists while the stream is turned on in the settings)' : ''}`);
+    this.name = 'StreamNotScheduledError';
+  }
 }
 
 export async function deleteConnectionSchedules(client: Client, connectionId: string): Promise<void> {
-  for (const stream of scheduledStreams) {
-    try {
-      await client.schedule.getHandle(scheduleIdFor(connectionId, stream)).delete();
-    } catch (error) {
-      if (!(error instanceof ScheduleNotFoundError)) throw error; // already gone: disconnect is idempotent
-    }
+  for (const stream of scheduledStreams) await deleteSchedule(client, scheduleIdFor(connectionId, stream));
+}
+
+async function deleteSchedule(client: Client, scheduleId: string): Promise<void> {
+  try {
+    await client.schedule.getHandle(scheduleId).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error; // already gone: idempotent
   }
 }

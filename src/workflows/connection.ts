@@ -251,10 +251,9 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         return view;
       }),
     {
-      validator: (stream) => {
+      validator: (_stream) => {
         if (view.status !== 'completed') throw new Error(`streams run only on a completed connection (this one is ${view.status})`);
         if (!view.active) throw new Error('connection is inactive: activate it first');
-        if (stream === 'inventory_reconcile') throw new Error(`stream ${stream} has no schedule yet (inventory sync comes with its own workflow)`);
       },
     },
   );

@@ -7,3 +7,5 @@ export { orderWorkflow } from './order';
 export { orderRefreshWorkflow } from './order-refresh';
 export { ordersDownloadWorkflow } from './orders-download';
 export { productsDownloadWorkflow } from './products-download';
+export { inventoryWorkflow } from './inventory';
+export { inventoryReconcileWorkflow } from './inventory-reconcile';

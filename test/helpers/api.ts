@@ -13,7 +13,7 @@ export interface RunningApi {
 }
 
 /** The real API on a real socket (port 0), so body limits and parsing are the server's own. */
-export async function startTestApi(deps: { db: Database; temporal: Client; taskQueue: string; bodyLimitBytes?: number; secrets?: SecretBox; webUiUrl?: string }): Promise<RunningApi> {
+export async function startTestApi(deps: { db: Database; temporal: Client; taskQueue: string; bodyLimitBytes?: number; secrets?: SecretBox; webUiUrl?: string; inventoryCoalesceMs?: number }): Promise<RunningApi> {
   const app = await buildApi({
     db: deps.db,
     temporal: deps.temporal,
@@ -22,6 +22,7 @@ export async function startTestApi(deps: { db: Database; temporal: Client; taskQ
     log: pino({ level: 'silent' }),
     bodyLimitBytes: deps.bodyLimitBytes ?? 1024 * 1024,
     webUiUrl: deps.webUiUrl ?? 'http://localhost:8233',
+    inventoryCoalesceMs: deps.inventoryCoalesceMs,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

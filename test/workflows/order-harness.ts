@@ -41,7 +41,14 @@ export interface OrderWorld {
   close(): Promise<void>;
 }
 
-export async function startOrderWorld(prefix: string, options: { wms?: WmsWebhookConfig | null } = {}): Promise<OrderWorld> {
+export interface OrderWorldOptions {
+  wms?: WmsWebhookConfig | null;
+  /** I-3/I-4 timings of the inventory activities (defaults: 1 s window, 30 s stale wait) */
+  inventoryCoalesceMs?: number;
+  inventoryStaleRetryMs?: number;
+}
+
+export async function startOrderWorld(prefix: string, options: OrderWorldOptions = {}): Promise<OrderWorld> {
   const taskQueue = uniqueTaskQueue(prefix);
   const secrets = createSecretBox(crypto.randomBytes(32));
   const [temporal, database, emulator] = await Promise.all([connectTestTemporal(taskQueue), createTestDatabase(), startShopifyEmulator()]);
@@ -49,7 +56,16 @@ export async function startOrderWorld(prefix: string, options: { wms?: WmsWebhoo
     connection: temporal.nativeConnection,
     namespace: temporal.temporal.namespace,
     taskQueue,
-    activities: createActivities({ db: database.db, secrets, log: pino({ level: 'silent' }), temporal: temporal.client, taskQueue, wms: options.wms ?? null }),
+    activities: createActivities({
+      db: database.db,
+      secrets,
+      log: pino({ level: 'silent' }),
+      temporal: temporal.client,
+      taskQueue,
+      wms: options.wms ?? null,
+      inventoryCoalesceMs: options.inventoryCoalesceMs,
+      inventoryStaleRetryMs: options.inventoryStaleRetryMs,
+    }),
     workflows: { workflowsPath: require.resolve('../../src/workflows') },
   });
   const running = worker.run();

@@ -1,0 +1,322 @@
+import { and, asc, eq, gt, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
+import type { OpenOrderLine as OpenOrderLineFact } from '../../domain/inventory';
+import type { FactLevel, InventoryFacts } from '../../domain/inventory-targets';
+import { TERMINAL_STATUSES } from '../../domain/order-status';
+import type { Database } from '../client';
+import { connections, inventoryLevels, kitComponents, listings, listingStock, orderLines, orders, products } from '../schema';
+
+/**
+ * Inventory sync storage (SPEC §7): WMS levels (I-8), the dirty generations that wake the
+ * connection loops (I-3), and per listing and location what the store holds as far as we know (I-4).
+ */
+
+export type LevelRow = typeof inventoryLevels.$inferSelect;
+export type ListingStockRow = typeof listingStock.$inferSelect;
+
+export interface LevelPost {
+  productId: string;
+  warehouseCode: string;
+  onHand: number;
+  allocated: number;
+  asOf: Date;
+}
+
+/** Bound parameters per statement stay far below Postgres's 65,535. */
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * I-8: one statement per chunk, each row applied only when it is newer than the stored level (or
+ * a same-time correction), so concurrent posts for one SKU end on the newest, whatever the order
+ * they land in. Returns the keys that were applied.
+ */
+export async function upsertLevels(db: Database, posts: readonly LevelPost[]): Promise<Set<string>> {
+  const applied = new Set<string>();
+  for (let i = 0; i < posts.length; i += ROWS_PER_STATEMENT) {
+    const rows = await db
+      .insert(inventoryLevels)
+      .values(posts.slice(i, i + ROWS_PER_STATEMENT).map((p) => ({ ...p, updatedAt: sql`now()` })))
+      .onConflictDoUpdate({
+        target: [inventoryLevels.productId, inventoryLevels.warehouseCode],
+        set: { onHand: sql`excluded.on_hand`, allocated: sql`excluded.allocated`, asOf: sql`excluded.as_of`, updatedAt: sql`now()` },
+        setWhere: sql`${inventoryLevels.asOf} < excluded.as_of
+          or (${inventoryLevels.asOf} = excluded.as_of
+              and (${inventoryLevels.onHand}, ${inventoryLevels.allocated}) is distinct from (excluded.on_hand, excluded.allocated))`,
+      })
+      .returning({ productId: inventoryLevels.productId, warehouseCode: inventoryLevels.warehouseCode });
+    for (const r of rows) applied.add(levelKey(r.productId, r.warehouseCode));
+  }
+  return applied;
+}
+
+export const levelKey = (productId: string, warehouseCode: string) => `${productId}\u0000${warehouseCode}`;
+
+export async function levelsOf(db: Database, productIds: readonly string[]): Promise<LevelRow[]> {
+  if (productIds.length === 0) return [];
+  return db.select().from(inventoryLevels).where(inArray(inventoryLevels.productId, [...new Set(productIds)]));
+}
+
+/**
+ * I-3: marks every listing whose quantity may follow these products (their own listings and the
+ * listings of kits they are part of) and returns the connections whose loops should wake:
+ * completed, active, with inventory sync on. A later push clears only what it computed from.
+ */
+export async function markProductsDirty(db: Database, productIds: readonly string[]): Promise<string[]> {
+  const ids = [...new Set(productIds)];
+  if (ids.length === 0) return [];
+  const touched = new Set<string>();
+  for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+    const chunk = ids.slice(i, i + ROWS_PER_STATEMENT);
+    const kits = db.select({ id: kitComponents.kitProductId }).from(kitComponents).where(inArray(kitComponents.componentProductId, chunk));
+    const rows = await db
+      .update(listings)
+      .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
+      .where(sql`${inArray(listings.productId, chunk)} or ${inArray(listings.productId, kits)}`)
+      .returning({ connectionId: listings.connectionId });
+    for (const r of rows) touched.add(r.connectionId);
+  }
+  return syncingConnections(db, [...touched]);
+}
+
+/** I-7: listings whose store quantity drifted from what it should be. */
+export async function markListingsDirty(db: Database, listingIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < listingIds.length; i += ROWS_PER_STATEMENT) {
+    await db
+      .update(listings)
+      .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
+      .where(inArray(listings.id, listingIds.slice(i, i + ROWS_PER_STATEMENT)));
+  }
+}
+
+/** Settings that change every quantity (buffer, minimum, method, locations): the whole store is dirty. */
+export async function markConnectionDirty(db: Database, connectionId: string): Promise<void> {
+  await db
+    .update(listings)
+    .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
+    .where(and(eq(listings.connectionId, connectionId), isNotNull(listings.productId)));
+}
+
+/** Of these connections, the ones that push inventory now. */
+export async function syncingConnections(db: Database, connectionIds: readonly string[]): Promise<string[]> {
+  if (connectionIds.length === 0) return [];
+  const rows = await db
+    .select({ id: connections.id })
+    .from(connections)
+    .where(
+      and(
+        inArray(connections.id, [...connectionIds]),
+        eq(connections.status, 'completed'),
+        eq(connections.active, true),
+        sql`(${connections.settings} ->> 'syncInventory')::boolean is true`,
+      ),
+    );
+  return rows.map((r) => r.id).sort();
+}
+
+export type ListingRowForPush = typeof listings.$inferSelect;
+
+/** Dirty listings of a connection whose wait after a stale push (if any) is over, in id order. */
+export async function dirtyListings(db: Database, connectionId: string, limit: number): Promise<ListingRowForPush[]> {
+  return db
+    .select()
+    .from(listings)
+    .where(
+      and(
+        eq(listings.connectionId, connectionId),
+        gt(listings.inventoryDirtyGeneration, listings.inventoryPushedGeneration),
+        sql`(${listings.inventoryRetryAfter} is null or ${listings.inventoryRetryAfter} <= now())`,
+      ),
+    )
+    .orderBy(asc(listings.id))
+    .limit(limit);
+}
+
+/** Dirty listings left, and when the first one waiting after a stale push is due (ms from now). */
+export async function dirtyBacklog(db: Database, connectionId: string): Promise<{ ready: number; waiting: number; nextRetryInMs: number | null }> {
+  const [row] = await db
+    .select({
+      ready: sql<number>`count(*) filter (where ${listings.inventoryRetryAfter} is null or ${listings.inventoryRetryAfter} <= now())`.mapWith(Number),
+      waiting: sql<number>`count(*) filter (where ${listings.inventoryRetryAfter} > now())`.mapWith(Number),
+      nextRetryInMs: sql<number | null>`ceil(extract(epoch from (min(${listings.inventoryRetryAfter}) filter (where ${listings.inventoryRetryAfter} > now()) - now())) * 1000)`,
+    })
+    .from(listings)
+    .where(and(eq(listings.connectionId, connectionId), gt(listings.inventoryDirtyGeneration, listings.inventoryPushedGeneration)));
+  return { ready: row?.ready ?? 0, waiting: row?.waiting ?? 0, nextRetryInMs: row?.nextRetryInMs === null || row?.nextRetryInMs === undefined ? null : Number(row.nextRetryInMs) };
+}
+
+/** A listing's evaluation is done up to `generation`; a later mark keeps it dirty. */
+export async function settleListings(db: Database, settled: readonly { listingId: string; generation: number; skipReason: string | null }[]): Promise<void> {
+  for (let i = 0; i < settled.length; i += ROWS_PER_STATEMENT) {
+    const chunk = settled.slice(i, i + ROWS_PER_STATEMENT);
+    const values = sql.join(
+      chunk.map((s) => sql`(${s.listingId}::uuid, ${s.generation}::integer, ${s.skipReason}::text)`),
+      sql`, `,
+    );
+    await db.execute(sql`
+      update ${listings} set
+        inventory_pushed_generation = greatest(${listings.inventoryPushedGeneration}, v.generation),
+        inventory_skip_reason = v.skip_reason,
+        inventory_retry_after = null
+      from (values ${values}) as v(listing_id, generation, skip_reason)
+      where ${listings.id} = v.listing_id`);
+  }
+}
+
+/** I-4: stale items wait for pending orders to land before they are pushed again. */
+export async function deferListings(db: Database, listingIds: readonly string[], retryAfterMs: number): Promise<void> {
+  if (listingIds.length === 0) return;
+  await db
+    .update(listings)
+    .set({ inventoryRetryAfter: sql`now() + ${`${retryAfterMs} milliseconds`}::interval` })
+    .where(inArray(listings.id, [...listingIds]));
+}
+
+export async function stockOf(db: Database, listingIds: readonly string[]): Promise<ListingStockRow[]> {
+  if (listingIds.length === 0) return [];
+  return db.select().from(listingStock).where(inArray(listingStock.listingId, [...new Set(listingIds)]));
+}
+
+export type StockWrite =
+  | { kind: 'read'; listingId: string; channelLocationId: string; quantity: number }
+  | { kind: 'pushed'; listingId: string; channelLocationId: string; quantity: number; inputs: unknown };
+
+/** What we learnt of the store: a read sets the compare-and-swap base, a push also the pushed value. */
+export async function recordStock(db: Database, writes: readonly StockWrite[]): Promise<void> {
+  for (let i = 0; i < writes.length; i += ROWS_PER_STATEMENT) {
+    const chunk = writes.slice(i, i + ROWS_PER_STATEMENT);
+    const reads = chunk.filter((w) => w.kind === 'read');
+    const pushes = chunk.filter((w) => w.kind === 'pushed');
+    if (reads.length > 0) {
+      await db
+        .insert(listingStock)
+        .values(reads.map((w) => ({ listingId: w.listingId, channelLocationId: w.channelLocationId, channelQuantity: w.quantity, channelQuantitySource: 'read' as const, channelQuantityAt: sql`now()` })))
+        .onConflictDoUpdate({
+          target: [listingStock.listingId, listingStock.channelLocationId],
+          set: { channelQuantity: sql`excluded.channel_quantity`, channelQuantitySource: sql`excluded.channel_quantity_source`, channelQuantityAt: sql`now()` },
+        });
+    }
+    if (pushes.length > 0) {
+      await db
+        .insert(listingStock)
+        .values(
+          pushes.map((w) => ({
+            listingId: w.listingId,
+            channelLocationId: w.channelLocationId,
+            channelQuantity: w.quantity,
+            channelQuantitySource: 'pushed' as const,
+            channelQuantityAt: sql`now()`,
+            lastPushedQuantity: w.quantity,
+            lastPushedAt: sql`now()`,
+            lastPushInputs: w.inputs,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [listingStock.listingId, listingStock.channelLocationId],
+          set: {
+            channelQuantity: sql`excluded.channel_quantity`,
+            channelQuantitySource: sql`excluded.channel_quantity_source`,
+            channelQuantityAt: sql`now()`,
+            lastPushedQuantity: sql`excluded.last_pushed_quantity`,
+            lastPushedAt: sql`now()`,
+            lastPushInputs: sql`excluded.last_push_inputs`,
+          },
+        });
+    }
+  }
+}
+
+/** P-4: a listing re-linked to a recreated store item starts over: nothing is known of the new item. */
+export async function forgetStock(db: Database, listingId: string): Promise<void> {
+  await db.delete(listingStock).where(eq(listingStock.listingId, listingId));
+}
+
+export interface KitComponentRow {
+  kitProductId: string;
+  componentProductId: string;
+  quantity: number;
+}
+
+export async function componentsOfKits(db: Database, kitProductIds: readonly string[]): Promise<KitComponentRow[]> {
+  if (kitProductIds.length === 0) return [];
+  return db.select().from(kitComponents).where(inArray(kitComponents.kitProductId, [...new Set(kitProductIds)]));
+}
+
+export async function productsById(db: Database, productIds: readonly string[]): Promise<Map<string, { id: string; sku: string; isKit: boolean }>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await db.select({ id: products.id, sku: products.sku, isKit: products.isKit }).from(products).where(inArray(products.id, [...new Set(productIds)]));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export interface OpenOrderLine {
+  productId: string;
+  quantityToShip: number;
+  orderStatus: (typeof orders.$inferSelect)['status'];
+  releasedAt: Date | null;
+}
+
+/**
+ * I-1: lines of orders not shipped or cancelled, of these products or of kits containing them,
+ * from every connection (one product's stock serves every store of the client).
+ */
+export async function openOrderLines(db: Database, productIds: readonly string[]): Promise<OpenOrderLine[]> {
+  if (productIds.length === 0) return [];
+  const ids = [...new Set(productIds)];
+  const kits = db.select({ id: kitComponents.kitProductId }).from(kitComponents).where(inArray(kitComponents.componentProductId, ids));
+  const rows = await db
+    .select({ productId: orderLines.productId, quantityToShip: orderLines.quantityToShip, orderStatus: orders.status, releasedAt: orders.releasedAt })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(
+      and(
+        notInArray(orders.status, [...TERMINAL_STATUSES]),
+        gt(orderLines.quantityToShip, 0),
+        sql`(${inArray(orderLines.productId, ids)} or ${inArray(orderLines.productId, kits)})`,
+      ),
+    );
+  return rows.filter((r): r is OpenOrderLine => r.productId !== null);
+}
+
+/**
+ * Everything the I-1/I-2 rules need about these products, indexed for many listings at once:
+ * the products and kit components, their levels, and the open order lines that reserve them.
+ */
+export async function loadInventoryFacts(db: Database, productIds: readonly string[]): Promise<InventoryFacts> {
+  const products = await productsById(db, productIds);
+  const components = groupComponents(await componentsOfKits(db, [...products.values()].filter((p) => p.isKit).map((p) => p.id)));
+  const componentIds = [...components.values()].flatMap((list) => list.map((c) => c.productId)).filter((id) => !products.has(id));
+  for (const [id, row] of await productsById(db, componentIds)) products.set(id, row);
+  const all = [...products.keys()];
+
+  const levels = new Map<string, FactLevel[]>();
+  for (const l of await levelsOf(db, all)) {
+    levels.set(l.productId, [...(levels.get(l.productId) ?? []), { productId: l.productId, warehouseCode: l.warehouseCode, onHand: l.onHand, allocated: l.allocated, asOf: l.asOf.getTime() }]);
+  }
+
+  const rows = await openOrderLines(db, all);
+  const lineKits = groupComponents(await componentsOfKits(db, rows.map((r) => r.productId)));
+  const openLines = new Map<string, OpenOrderLineFact[]>();
+  const add = (productId: string, line: OpenOrderLineFact) => openLines.set(productId, [...(openLines.get(productId) ?? []), line]);
+  for (const r of rows) {
+    const kitComponents = lineKits.get(r.productId);
+    const line: OpenOrderLineFact = { productId: r.productId, quantityToShip: r.quantityToShip, orderStatus: r.orderStatus, releasedAt: r.releasedAt?.getTime() ?? null, ...(kitComponents ? { kitComponents } : {}) };
+    if (kitComponents) for (const c of kitComponents) add(c.productId, line);
+    else add(r.productId, line);
+  }
+  return { products, components, levels, openLines };
+}
+
+function groupComponents(rows: readonly KitComponentRow[]): Map<string, { productId: string; quantity: number }[]> {
+  const out = new Map<string, { productId: string; quantity: number }[]>();
+  for (const r of rows) out.set(r.kitProductId, [...(out.get(r.kitProductId) ?? []), { productId: r.componentProductId, quantity: r.quantity }]);
+  return out;
+}
+
+/** I-5 explain: the connection's listings of a SKU, by the product's SKU or the store's own. */
+export async function listingsForSku(db: Database, connectionId: string, sku: string): Promise<ListingRowForPush[]> {
+  const rows = await db
+    .select({ listing: listings })
+    .from(listings)
+    .leftJoin(products, eq(products.id, listings.productId))
+    .where(and(eq(listings.connectionId, connectionId), sql`(${products.sku} = ${sku} or ${listings.channelSku} = ${sku})`))
+    .orderBy(asc(listings.channelItemId));
+  return rows.map((r) => r.listing);
+}
