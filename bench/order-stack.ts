@@ -30,8 +30,9 @@ import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify
 import { FLOOR_SIGNAL } from './floor-workflows';
 import type { ConnectShopInput, MemoryFigures, OrderCounts, ReleasedOrder, StackProcessOptions, StackReady, StackRequest, StackResponse } from './stack-process';
 
+// Required when first used: jest, which loads this module for test/chaos, cannot require an ES module.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { devServerArgs, waitFor } = require(path.join(projectRoot, 'scripts', 'temporal-dev-server.mjs')) as typeof DevServer;
+const devServer = () => require(path.join(projectRoot, 'scripts', 'temporal-dev-server.mjs')) as typeof DevServer;
 
 export type { MemoryFigures, OrderCounts, ReleasedOrder };
 
@@ -73,12 +74,23 @@ export interface OrderStack {
   close(): Promise<void>;
 }
 
+/** What the shop and order helpers below use of a stack; a test with Storelink processes of its own builds one (test/chaos). */
+export type StackParts = Pick<OrderStack, 'client' | 'emulator' | 'admin' | 'taskQueue' | 'call'>;
+
+/** A Storelink process (bench/stack-process.ts) and the IPC calls into it. */
+export interface StorelinkProcess {
+  child: ChildProcess;
+  ready: Promise<StackReady>;
+  exited: Promise<void>;
+  call<T>(method: string, ...args: unknown[]): Promise<T>;
+}
+
 async function startTemporal(dir: string): Promise<{ address: string; child: ChildProcess }> {
   const port = await freePort();
   const log = fs.openSync(path.join(dir, 'temporal.log'), 'a');
-  const child = spawn(temporalBinary, devServerArgs(path.join(dir, 'temporal.db'), { port, uiPort: await freePort() }), { stdio: ['ignore', log, log] });
+  const child = spawn(temporalBinary, devServer().devServerArgs(path.join(dir, 'temporal.db'), { port, uiPort: await freePort() }), { stdio: ['ignore', log, log] });
   const address = `127.0.0.1:${port}`;
-  await waitFor(async () => {
+  await devServer().waitFor(async () => {
     try {
       const connection = await Connection.connect({ address, connectTimeout: '1s' });
       await connection.workflowService.describeNamespace({ namespace: 'default' });
@@ -92,7 +104,7 @@ async function startTemporal(dir: string): Promise<{ address: string; child: Chi
 }
 
 /** A fresh database on the DATABASE_URL server for this run (dropped at close), or undefined for PGlite. */
-async function benchPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+export async function benchPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return undefined;
   const name = `storelink_bench_${crypto.randomBytes(4).toString('hex')}`;
@@ -111,7 +123,8 @@ async function benchPostgres(): Promise<{ url: string; drop(): Promise<void> } |
   return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-async function bundle(dir: string, name: string, workflowsPath: string, preloadModules?: string[]): Promise<string> {
+/** A workflow bundle written to `dir`, for Storelink processes to load instead of bundling at start. */
+export async function bundle(dir: string, name: string, workflowsPath: string, preloadModules?: string[]): Promise<string> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN'), ...(preloadModules ? { preloadModules } : {}) });
   const file = path.join(dir, `${name}.js`);
   fs.writeFileSync(file, code);
@@ -124,11 +137,17 @@ async function bundle(dir: string, name: string, workflowsPath: string, preloadM
  */
 const preloadExperiment = () => (process.env.BENCH_WORKFLOW_PRELOAD ?? '').split(',').filter(Boolean);
 
-function forkStorelink(options: StackProcessOptions): { child: ChildProcess; ready: Promise<StackReady>; exited: Promise<void>; call<T>(method: string, ...args: unknown[]): Promise<T> } {
-  const child = fork(path.join(__dirname, 'stack-process.js'), [], {
+/** Built, the compiled stack-process.js; run from source (jest), stack-process.ts compiled on load by register-ts.cjs. */
+export function forkStorelink(options: StackProcessOptions): StorelinkProcess {
+  const fromSource = __filename.endsWith('.ts');
+  const child = fork(path.join(__dirname, fromSource ? 'stack-process.ts' : 'stack-process.js'), [], {
     env: { ...process.env, BENCH_STACK: JSON.stringify(options) },
     // BENCH_STORELINK_NODE_ARGS: extra Node flags for the Storelink process (e.g. --max-old-space-size=256)
-    execArgv: ['--expose-gc', ...(process.env.BENCH_STORELINK_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+    execArgv: [
+      ...(fromSource ? ['--require', path.join(__dirname, 'register-ts.cjs'), '--enable-source-maps'] : []),
+      '--expose-gc',
+      ...(process.env.BENCH_STORELINK_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -226,7 +245,7 @@ export interface BenchShop {
  * connection to it made directly in the Storelink database, as test/workflows/order-harness.ts does.
  */
 export async function createShop(
-  stack: OrderStack,
+  stack: StackParts,
   { name, orders, plan = 'plus', settings = {} }: { name: string; orders: number; plan?: 'standard' | 'plus'; settings?: ConnectionSettingsInput },
 ): Promise<BenchShop> {
   const domain = `${name}-${crypto.randomBytes(3).toString('hex')}.myshopify.com`;
@@ -239,7 +258,7 @@ export async function createShop(
 }
 
 /** `/orders/generate` (a mix of financial statuses), then every order marked paid through the admin API. */
-export async function generatePaidOrders(stack: OrderStack, domain: string, count: number): Promise<number[]> {
+export async function generatePaidOrders(stack: StackParts, domain: string, count: number): Promise<number[]> {
   const generated = await stack.admin.admin<{ ids: number[] }>('POST', `/shops/${domain}/orders/generate`, { count, seed: 12, cancelledRate: 0 });
   if (generated.status !== 201) throw new Error(`emulator refused to generate orders: ${JSON.stringify(generated.body)}`);
   await inParallel(generated.body.ids, 32, async (id) => {
@@ -250,7 +269,7 @@ export async function generatePaidOrders(stack: OrderStack, domain: string, coun
 }
 
 /** One ordersDownloadWorkflow run of the connection (incremental: a new connection reads its lookback window). */
-export async function startDownload(stack: OrderStack, shop: BenchShop): Promise<WorkflowHandle> {
+export async function startDownload(stack: StackParts, shop: BenchShop): Promise<WorkflowHandle> {
   const input: OrdersDownloadInput = { connectionId: shop.connectionId, mode: { kind: 'incremental' } };
   return stack.client.workflow.start(workflowTypes.ordersDownload, {
     workflowId: `${workflowIds.ordersDownload(shop.connectionId)}:bench-${crypto.randomBytes(3).toString('hex')}`,
@@ -259,12 +278,12 @@ export async function startDownload(stack: OrderStack, shop: BenchShop): Promise
   });
 }
 
-export async function orderCounts(stack: OrderStack, shop: BenchShop): Promise<OrderCounts> {
+export async function orderCounts(stack: StackParts, shop: BenchShop): Promise<OrderCounts> {
   return stack.call<OrderCounts>('orderCounts', shop.connectionId);
 }
 
 /** Polls the Storelink database until `done` holds; returns the counts then. */
-export async function waitForOrders(stack: OrderStack, shop: BenchShop, what: string, done: (c: OrderCounts) => boolean, timeoutMs: number): Promise<OrderCounts> {
+export async function waitForOrders(stack: StackParts, shop: BenchShop, what: string, done: (c: OrderCounts) => boolean, timeoutMs: number): Promise<OrderCounts> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const counts = await orderCounts(stack, shop);
@@ -322,7 +341,7 @@ export async function floorSignalToActivity(stack: OrderStack, tag: string, coun
   const latencies: number[] = [];
   for (const id of ids) {
     const handle = stack.client.workflow.getHandle(id);
-    await waitFor(async () => (await handle.describe()).historyLength >= 4, `${id} past its first workflow task`, 30_000);
+    await devServer().waitFor(async () => (await handle.describe()).historyLength >= 4, `${id} past its first workflow task`, 30_000);
     await sleep(gapMs);
     const sent = wallMs();
     await handle.signal(FLOOR_SIGNAL);

@@ -1,7 +1,8 @@
 // The Storelink side of a bench, in a process of its own (forked by bench/order-stack.ts): the
-// database (PGlite in memory, or the Postgres database the parent made), the real worker with the
-// real activities, optionally the API, and optionally a second worker of the bare floor workflows.
-// Its RSS is the worker's memory (N-5); the parent talks to it over the IPC channel only.
+// database (PGlite in memory or in a folder, or the Postgres database the parent made), the real
+// worker with the real activities, optionally the API, and optionally a second worker of the bare
+// floor workflows. Its RSS is the worker's memory (N-5); the parent talks to it over the IPC
+// channel only. Chaos tests (test/chaos) kill it and start another on the same database.
 import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Context } from '@temporalio/activity';
@@ -24,11 +25,15 @@ import { createWorker } from '../src/worker';
 export interface StackProcessOptions {
   temporalAddress: string;
   taskQueue: string;
-  /** Postgres database of this run; unset: PGlite in memory */
+  /** Postgres database of this run; unset: PGlite, in memory or in pgliteDataDir */
   databaseUrl?: string;
+  /** PGlite kept in this folder, so a process started after this one is killed finds its data (test/chaos) */
+  pgliteDataDir?: string;
+  /** base64 key that seals credentials; one key for processes that share a database; default: random */
+  encryptionKey?: string;
   maxCachedWorkflows: number;
   api: boolean;
-  /** an experimental bundle of the real workflows (BENCH_WORKFLOW_PRELOAD); default: the prebuilt one */
+  /** a bundle of the real workflows the parent made (BENCH_WORKFLOW_PRELOAD, test/chaos); default: the prebuilt one */
   workflowBundlePath?: string;
   /** bundle of bench/floor-workflows.ts and its task queue: floor B runs in this process too */
   floor?: { bundlePath: string; taskQueue: string };
@@ -151,8 +156,8 @@ async function main(): Promise<void> {
   const memoryAt = { modulesLoaded: memory() } as StackReady['memory'];
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
   const log = pino({ level: 'silent' });
-  const secrets = createSecretBox(crypto.randomBytes(32));
-  const database = await openDatabase(options.databaseUrl ? { kind: 'postgres', url: options.databaseUrl, poolMax: 10 } : { kind: 'pglite' });
+  const secrets = createSecretBox(options.encryptionKey ? Buffer.from(options.encryptionKey, 'base64') : crypto.randomBytes(32));
+  const database = await openDatabase(options.databaseUrl ? { kind: 'postgres', url: options.databaseUrl, poolMax: 10 } : { kind: 'pglite', dataDir: options.pgliteDataDir });
   await database.migrate();
   const { db } = database;
   memoryAt.databaseOpen = memory();

@@ -140,6 +140,7 @@ const faultsInput = z
     throttleAlways: z.boolean(),
     dropResponseNext: z.number().int().min(0),
     dropResponseOperation: z.string().min(1).nullable(),
+    dropResponseAfterMs: z.number().int().min(0).max(600_000),
   })
   .partial()
   .strict();

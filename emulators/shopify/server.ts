@@ -127,6 +127,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     );
     if (dropsResponse(shop, body)) {
       reply.hijack();
+      if (shop.faults.dropResponseAfterMs > 0) await sleep(shop.faults.dropResponseAfterMs, timers);
       req.raw.socket.destroy();
       return reply;
     }
@@ -134,7 +135,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
     return reply.code(result.status).send(result.body);
   }
 
-  /** The dropResponse fault: the request was carried out; its answer is lost on the way. */
+  /** The dropResponse fault: the request was carried out; its answer is lost on the way (after dropResponseAfterMs). */
   function dropsResponse(shop: ShopState, body: GraphQLBody): boolean {
     const f = shop.faults;
     if (f.dropResponseNext <= 0 || !f.dropResponseOperation) return false;

@@ -213,6 +213,8 @@ export interface Faults {
    */
   dropResponseNext: number;
   dropResponseOperation: string | null;
+  /** How long a dropped answer is held before the connection drops: time to kill the client meanwhile (S-2 chaos test). */
+  dropResponseAfterMs: number;
 }
 
 export interface Counters {
@@ -301,6 +303,7 @@ export function defaultFaults(): Faults {
     throttleAlways: false,
     dropResponseNext: 0,
     dropResponseOperation: null,
+    dropResponseAfterMs: 0,
   };
 }
 

@@ -4,7 +4,7 @@
 // before creating one, so a retry after a crash between "created" and "recorded" sends nothing
 // twice (S-2). Transient failures and throttling are thrown for Temporal to retry; refusals end
 // as a `rejected`/`failed` shipment in the error queue with a re-send action.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { isChannelError, PermanentError } from '../channels';
 import type { Database } from '../db/client';
@@ -29,6 +29,30 @@ export interface ShipmentOutcome {
   allLinesShipped: boolean;
   /** The channel refused the connection's credentials (C-5): the workflow tells the connection. */
   credentialsRejected: boolean;
+}
+
+export interface SendShipmentInput {
+  orderId: string;
+  shipment: ShipmentPosted;
+  resend: boolean;
+}
+
+/**
+ * Heartbeats on a timer while `work` runs (the channel call included), so Temporal notices a dead
+ * worker within the heartbeat timeout instead of the start-to-close one. A call shorter than a
+ * third of the timeout sends no heartbeat at all. No timeout (scheduled by an older workflow
+ * version): nothing to do.
+ */
+async function heartbeatWhile<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timeoutMs = context.info.heartbeatTimeoutMs;
+  if (!timeoutMs) return work();
+  const timer = setInterval(() => context.heartbeat(), Math.max(1_000, timeoutMs / 3));
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** E-2: one open error per shipment; a successful re-send resolves it. */
@@ -83,46 +107,50 @@ export function createShipmentActivities(deps: ShipmentActivityDeps) {
     return outcome;
   }
 
-  return {
-    async sendShipmentInfo({ orderId, shipment: posted, resend }: { orderId: string; shipment: ShipmentPosted; resend: boolean }): Promise<ShipmentOutcome> {
-      const order = await findOrder(db, orderId);
-      if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} does not exist`, 'permanent');
-      const shipment = await storeShipment(db, orderId, posted);
-      const lines = await linesBefore(order, shipment);
-      const mapping = mapShipmentLines(lines, posted.lines);
-      const allLinesShipped = mapping.ok && mapping.allLinesShipped;
-      const result = (status: ShipmentOutcome['status'], message: string | null, channelFulfillmentId: string | null = null, credentialsRejected = false): ShipmentOutcome => ({
-        status,
-        message,
-        channelFulfillmentId,
-        allLinesShipped,
-        credentialsRejected,
+  async function send({ orderId, shipment: posted, resend }: SendShipmentInput): Promise<ShipmentOutcome> {
+    const order = await findOrder(db, orderId);
+    if (!order) throw ApplicationFailure.nonRetryable(`order ${orderId} does not exist`, 'permanent');
+    const shipment = await storeShipment(db, orderId, posted);
+    const lines = await linesBefore(order, shipment);
+    const mapping = mapShipmentLines(lines, posted.lines);
+    const allLinesShipped = mapping.ok && mapping.allLinesShipped;
+    const result = (status: ShipmentOutcome['status'], message: string | null, channelFulfillmentId: string | null = null, credentialsRejected = false): ShipmentOutcome => ({
+      status,
+      message,
+      channelFulfillmentId,
+      allLinesShipped,
+      credentialsRejected,
+    });
+    // A retried call after the fulfillment was recorded: nothing more to do (S-2).
+    if (shipment.status === 'sent' || shipment.status === 'not_eligible') return result(shipment.status, shipment.statusMessage, shipment.channelFulfillmentId);
+    if (!resend && (shipment.status === 'rejected' || shipment.status === 'failed')) return result(shipment.status, shipment.statusMessage);
+
+    const connection = await loadConnection(db, order.connectionId);
+    const eligibility = shipmentEligibility({ origin: order.origin, linesChangedInWms: order.linesChangedInWms }, storedSettings(connection));
+    if (!eligibility.eligible) return finish(order, shipment, result('not_eligible', eligibility.message));
+    if (!mapping.ok) return finish(order, shipment, result('rejected', mapping.message));
+    const tracking = posted.trackingNumbers[0];
+    if (!tracking) return finish(order, shipment, result('rejected', 'the shipment has no tracking number, which the store needs to tell the customer'));
+
+    try {
+      const adapter = await channelAdapterFor(deps, connection);
+      if (!adapter.sendShipment) throw new PermanentError(`${connection.channel} cannot receive shipment info`);
+      const sent = await adapter.sendShipment({
+        channelOrderId: order.channelOrderId,
+        lines: mapping.lines.map((l) => ({ channelLineId: l.channelLineId, quantity: l.quantity })),
+        tracking: { number: tracking, url: posted.trackingUrl, company: posted.carrier },
+        notifyCustomer: storedSettings(connection).notifyCustomer,
       });
-      // A retried call after the fulfillment was recorded: nothing more to do (S-2).
-      if (shipment.status === 'sent' || shipment.status === 'not_eligible') return result(shipment.status, shipment.statusMessage, shipment.channelFulfillmentId);
-      if (!resend && (shipment.status === 'rejected' || shipment.status === 'failed')) return result(shipment.status, shipment.statusMessage);
+      return finish(order, shipment, result('sent', sent.status === 'already_sent' ? 'the store already had this tracking number' : null, sent.channelFulfillmentId));
+    } catch (error) {
+      if (!isChannelError(error) || error.kind === 'transient' || error.kind === 'throttled') throw toActivityFailure(error);
+      return finish(order, shipment, result(error.kind === 'data' ? 'rejected' : 'failed', error.message, null, error.kind === 'auth'));
+    }
+  }
 
-      const connection = await loadConnection(db, order.connectionId);
-      const eligibility = shipmentEligibility({ origin: order.origin, linesChangedInWms: order.linesChangedInWms }, storedSettings(connection));
-      if (!eligibility.eligible) return finish(order, shipment, result('not_eligible', eligibility.message));
-      if (!mapping.ok) return finish(order, shipment, result('rejected', mapping.message));
-      const tracking = posted.trackingNumbers[0];
-      if (!tracking) return finish(order, shipment, result('rejected', 'the shipment has no tracking number, which the store needs to tell the customer'));
-
-      try {
-        const adapter = await channelAdapterFor(deps, connection);
-        if (!adapter.sendShipment) throw new PermanentError(`${connection.channel} cannot receive shipment info`);
-        const sent = await adapter.sendShipment({
-          channelOrderId: order.channelOrderId,
-          lines: mapping.lines.map((l) => ({ channelLineId: l.channelLineId, quantity: l.quantity })),
-          tracking: { number: tracking, url: posted.trackingUrl, company: posted.carrier },
-          notifyCustomer: storedSettings(connection).notifyCustomer,
-        });
-        return finish(order, shipment, result('sent', sent.status === 'already_sent' ? 'the store already had this tracking number' : null, sent.channelFulfillmentId));
-      } catch (error) {
-        if (!isChannelError(error) || error.kind === 'transient' || error.kind === 'throttled') throw toActivityFailure(error);
-        return finish(order, shipment, result(error.kind === 'data' ? 'rejected' : 'failed', error.message, null, error.kind === 'auth'));
-      }
+  return {
+    async sendShipmentInfo(input: SendShipmentInput): Promise<ShipmentOutcome> {
+      return heartbeatWhile(() => send(input));
     },
   };
 }

@@ -42,9 +42,12 @@ const wms = proxyActivities<OrderActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 // S-5: transient channel failures and throttling retry with backoff for days; the activity itself
-// turns permanent refusals into a `rejected`/`failed` outcome with a re-send action.
+// turns permanent refusals into a `rejected`/`failed` outcome with a re-send action. It heartbeats
+// while it runs, so a worker killed mid-call has its shipment retried elsewhere within seconds (S-1,
+// S-2). Replay checks only an activity's id and type, so these options need no patch.
 const channel = proxyActivities<OrderActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '7 days',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });

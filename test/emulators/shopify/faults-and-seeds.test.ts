@@ -1,9 +1,10 @@
-// Fault injection (5xx, hung requests, latency) and counters for benchmarks; deterministic
+// Fault injection (5xx, hung requests, latency, lost answers) and counters for benchmarks; deterministic
 // seeds that generate 10,000+ realistic orders.
 import { EmulatorClient } from '../../../emulators/shopify/client';
 import { EmulatorStore } from '../../../emulators/shopify/store';
 import { generateOrders, seedCatalog, seedDemoShop } from '../../../emulators/shopify/seed';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../../emulators/shopify/server';
+import { eventually } from '../../helpers/eventually';
 
 const SHOP = 'faulty.myshopify.com';
 let emulator: ShopifyEmulator;
@@ -41,6 +42,22 @@ describe('fault injection and counters', () => {
     const started = Date.now();
     await client.graphql(SHOP, 't', '{ shop { name } }');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('carries out the named operation, holds its answer, then drops the connection (dropResponse, S-2)', async () => {
+    await client.admin('DELETE', `/shops/${SHOP}/counters`);
+    await client.admin('PUT', `/shops/${SHOP}/faults`, { dropResponseNext: 1, dropResponseOperation: 'ShopName', dropResponseAfterMs: 400 });
+    const started = Date.now();
+    let settled = false;
+    const answer = client.graphql(SHOP, 't', 'query ShopName { shop { name } }').finally(() => (settled = true));
+    await eventually('the request carried out', async () => {
+      const counters = (await client.admin<Record<string, number>>('GET', `/shops/${SHOP}/counters`)).body;
+      return counters.graphqlRequests === 1 && counters.injectedTimeouts === 1;
+    });
+    expect(settled).toBe(false); // carried out while its answer is still held
+    await expect(answer).rejects.toThrow();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    expect((await client.graphql(SHOP, 't', 'query ShopName { shop { name } }')).status).toBe(200);
   });
 
   it('rejects invalid fault settings with 400', async () => {
