@@ -65,8 +65,9 @@ async function readyz() {
 }
 
 /** With no connection yet, the demo connects the emulator's demo store so there is something to see. */
-async function ensureDemoConnection(token) {
-  const api = async (method, route, body) => {
+/** A call to Storelink's API with the dev token. */
+function apiCaller(token) {
+  return async (method, route, body) => {
     const response = await fetch(`${apiUrl}${route}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -76,6 +77,10 @@ async function ensureDemoConnection(token) {
     if (!response.ok) throw new Error(`${method} ${route}: ${payload.error?.message ?? response.status}`);
     return payload;
   };
+}
+
+async function ensureDemoConnection(token) {
+  const api = apiCaller(token);
   const { connections } = await api('GET', '/v1/connections');
   if (connections.length > 0) return connections.length === 1 && connections[0].clientCode === 'DEMO' ? connections[0] : undefined;
   const demo = await api('POST', '/v1/connections', {
@@ -99,6 +104,40 @@ async function startDemoOrderFlow() {
     fetch(`${shopAdmin}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => undefined);
   for (const topic of ['orders/create', 'orders/updated', 'orders/cancelled']) await post('/webhooks', { topic, address: `${apiUrl}/webhooks/shopify` });
   setInterval(() => void post('/orders/generate', { count: 1, seed: Math.floor(Math.random() * 1e9), cancelledRate: 0 }), 20_000).unref();
+}
+
+/**
+ * Demo only: once the demo connection has completed its import, inventory sync is turned on
+ * (warehouse WH1 → the store's first location) and a pretend WMS posts the store's stock as its
+ * levels, then a few changes every 30 s, so the inventory loop `inventory:{id}` has work to show.
+ */
+async function startDemoInventoryFlow(token, demo) {
+  const api = apiCaller(token);
+  const shopAdmin = `http://127.0.0.1:${shopifyEmulatorPort}/_admin/shops/demo.myshopify.com`;
+  for (let i = 0; i < 120; i++) {
+    const { status, settings } = await api('GET', `/v1/connections/${demo.id}`);
+    if (status === 'completed') {
+      if (!settings.syncInventory) {
+        const stock = await (await fetch(`${shopAdmin}/inventory`)).json();
+        const location = Math.min(...stock.map((l) => l.location_id));
+        await api('PATCH', `/v1/connections/${demo.id}/settings`, { syncInventory: true, locationMap: { WH1: `gid://shopify/Location/${location}` } });
+        const levels = stock.filter((l) => l.location_id === location && l.sku).map((l) => ({ sku: l.sku, warehouseCode: 'WH1', onHand: Math.max(0, l.on_hand), asOf: new Date().toISOString() }));
+        await api('POST', '/v1/inventory/levels', { clientCode: 'DEMO', levels });
+      }
+      const known = (await (await fetch(`${shopAdmin}/inventory`)).json()).filter((l) => l.sku);
+      setInterval(() => {
+        const changes = Array.from({ length: 3 }, () => known[Math.floor(Math.random() * known.length)]).map((l) => ({
+          sku: l.sku,
+          warehouseCode: 'WH1',
+          onHand: Math.floor(Math.random() * 200),
+          asOf: new Date().toISOString(),
+        }));
+        void api('POST', '/v1/inventory/levels', { clientCode: 'DEMO', levels: changes }).catch(() => undefined);
+      }, 30_000).unref();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 async function main() {
@@ -162,7 +201,10 @@ async function main() {
     console.error(`[start] the demo connection could not be created: ${error.message}`);
     return undefined;
   });
-  if (demo) await startDemoOrderFlow();
+  if (demo) {
+    await startDemoOrderFlow();
+    void startDemoInventoryFlow(token, demo).catch((error) => console.error(`[start] demo inventory: ${error.message}`));
+  }
   console.log(`
   Storelink is up (${((Date.now() - started) / 1000).toFixed(1)} s)
     Temporal Web UI  http://localhost:${UI_PORT}/namespaces/${NAMESPACE}/workflows
@@ -172,6 +214,7 @@ async function main() {
     Demo Shopify     http://127.0.0.1:${shopifyEmulatorPort}/shops/demo.myshopify.com  (emulator; token shpat_demo)${demoWms ? `
     Demo WMS         http://127.0.0.1:${wmsSimulatorPort}/_admin/orders  (simulator: ships released orders after ~10 s)` : ''}${demo ? `
     Demo orders      a new order every 20 s: watch them in the Web UI (search OrderStatus, StoreName)` : ''}${demo ? `
+    Demo inventory   WMS levels every 30 s → the loop inventory:${demo.id} pushes them` : ''}${demo ? `
     Demo connection  ${demo.id}  (node bin/storelink.js connections show ${demo.id})` : ''}
     Data             ${dataDir}  (delete it to start afresh)
   Ctrl-C stops everything.

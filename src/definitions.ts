@@ -275,6 +275,18 @@ export interface InventoryView {
   totals: { cycles: number; pushed: number; mutations: number };
 }
 
+/** A loop that has not pushed yet. */
+export function emptyInventoryView(connectionId: string): InventoryView {
+  return {
+    connectionId,
+    state: 'idle',
+    reason: null,
+    backlog: { ready: 0, waiting: 0, nextRetryInMs: null },
+    lastPush: null,
+    totals: { cycles: 0, pushed: 0, mutations: 0 },
+  };
+}
+
 /** I-3: listings of the connection became dirty; the loop wakes, waits the coalescing window and pushes. */
 export const inventoryDirtySignal = defineSignal<[{ reason: string }]>('inventoryDirty');
 export const inventoryStateQuery = defineQuery<InventoryView>('inventoryState');

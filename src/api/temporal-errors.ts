@@ -1,5 +1,5 @@
 import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { ApiError } from './errors';
 
 /** gRPC status codes (@grpc/grpc-js is the SDK's dependency, not ours). */
@@ -50,7 +50,8 @@ export async function runUpdate<T>(what: string, call: () => Promise<T>, options
     }
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause;
-      const message = cause?.message ?? error.message;
+      // An activity the update ran failed: its own failure says why, not "Activity task failed".
+      const message = (cause instanceof ActivityFailure && cause.cause ? cause.cause.message : cause?.message) ?? error.message;
       if (cause instanceof ApplicationFailure && cause.type === 'InvalidSettings') {
         throw new ApiError(400, 'invalid_settings', message, { problems: cause.details?.[0] });
       }

@@ -5,6 +5,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../db/repositorie
 import { serve, type Role } from '../serve';
 import { registerConnectionCommands } from './connections';
 import { registerErrorCommands } from './errors';
+import { registerInventoryCommands } from './inventory';
 import { registerOrderCommands } from './orders';
 import { collectStatus, formatStatus } from './status';
 
@@ -41,6 +42,7 @@ export function buildCli(): Command {
   registerConnectionCommands(program);
   registerOrderCommands(program);
   registerErrorCommands(program);
+  registerInventoryCommands(program);
 
   const db = program.command('db').description('database maintenance');
   db.command('migrate')

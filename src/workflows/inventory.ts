@@ -7,6 +7,7 @@
 // exists exactly while there is something to do or to report; turning sync off ends it.
 import { allHandlersFinished, condition, continueAsNew, log, proxyActivities, setCurrentDetails, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
+  emptyInventoryView,
   type InventoryBacklog,
   inventoryDirtySignal,
   type InventoryPushReport,
@@ -38,16 +39,8 @@ const push = proxyActivities<InventoryActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-export function emptyInventoryView(connectionId: string): InventoryView {
-  return {
-    connectionId,
-    state: 'idle',
-    reason: null,
-    backlog: { ready: 0, waiting: 0, nextRetryInMs: null },
-    lastPush: null,
-    totals: { cycles: 0, pushed: 0, mutations: 0 },
-  };
-}
+/** A burst that never pauses is still pushed after this many coalescing windows. */
+const MAX_COALESCE_WINDOWS = 5;
 
 export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<InventoryView> {
   const { connectionId, coalesceMs } = input;
@@ -55,10 +48,24 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
   // A fresh loop was started because something is dirty; a continued one carries its own wake-up.
   let woken = input.carried ? input.woken === true : true;
 
+  let signals = 0;
   setHandler(inventoryDirtySignal, () => {
     woken = true;
+    signals++;
   });
   setHandler(inventoryStateQuery, () => view);
+
+  /**
+   * I-3: waits until changes stop arriving for the window (a burst of posts becomes one push),
+   * but no longer than a few windows, so a steady stream of changes is still pushed.
+   */
+  async function coalesce(): Promise<void> {
+    for (let window = 1; ; window++) {
+      const seen = signals;
+      await sleep(coalesceMs);
+      if (signals === seen || window >= MAX_COALESCE_WINDOWS) return;
+    }
+  }
 
   function publish(): void {
     setCurrentDetails(describeInventoryLoop(view));
@@ -76,7 +83,7 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
     if (woken) {
       view.state = 'coalescing';
       publish();
-      await sleep(coalesceMs);
+      await coalesce();
       woken = false; // signals from here on wake the next cycle
       view.state = 'pushing';
       publish();

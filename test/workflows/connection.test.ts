@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -222,6 +223,34 @@ describe('ConnectionWorkflow (SPEC §3)', () => {
     expect(counts.length).toBeGreaterThanOrEqual(4);
     expect(await imported()).toBe(paidNew);
     await recordHistoryForReplay(temporal.client, workflowIds.connection(id), 'connection-c4-reactivate-catch-up');
+  });
+
+  it('C-9 the hourly inventory reconcile schedule exists while inventory sync is on, pauses with the connection and runs on demand', async () => {
+    const id = await completedConnection('c9-inventory.myshopify.com', 'shpat_c9');
+    const schedule = () => temporal.client.schedule.getHandle(scheduleIdFor(id, 'inventory_reconcile')).describe();
+    await expect(schedule()).rejects.toThrow(ScheduleNotFoundError);
+    const refused = await call('POST', `/v1/connections/${id}/streams/inventory_reconcile/run`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/no inventory_reconcile schedule/);
+
+    const on = await call('PATCH', `/v1/connections/${id}/settings`, { syncInventory: true, locationMap: { WH1: 'gid://shopify/Location/1' } });
+    expect(on.status).toBe(200);
+    const created = await schedule();
+    expect(created.spec.intervals?.[0]?.every).toBe(60 * 60 * 1000);
+    expect(created.state.paused).toBe(false);
+    expect(created.policies.overlap).toBe('SKIP');
+
+    await call('POST', `/v1/connections/${id}/deactivate`);
+    expect((await schedule()).state.paused).toBe(true);
+    await call('POST', `/v1/connections/${id}/activate`);
+    expect((await schedule()).state.paused).toBe(false);
+    const run = await call('POST', `/v1/connections/${id}/streams/inventory_reconcile/run`);
+    expect(run.status).toBe(202);
+    await eventually('the on-demand reconcile', async () => (await listEvents(database.db, id)).find((e) => e.code === 'inventory_reconciled'));
+
+    const off = await call('PATCH', `/v1/connections/${id}/settings`, { syncInventory: false });
+    expect(off.status).toBe(200);
+    await expect(schedule()).rejects.toThrow(ScheduleNotFoundError);
   });
 
   it('C-5 a token revoked mid-run halts sync with exactly one error event; rotating resumes it', async () => {

@@ -13,7 +13,7 @@ import { address, connectShop, createShopOrder, downloadOrders, eventsOf, eventu
 // inventoryWorkflow on the real dev server → inventorySetQuantities on the Shopify emulator,
 // whose quantities, mutation counters and cost bucket are the truth the tests read.
 
-const COALESCE_MS = 2500;
+const COALESCE_MS = 2000;
 let world: OrderWorld;
 let api: RunningApi;
 let apiToken: string;
@@ -122,6 +122,10 @@ describe('inventory sync', () => {
     await Promise.all(posts);
 
     const view = await settled(shop);
+    const status = await call('GET', `/v1/connections/${shop.connectionId}/inventory`);
+    expect(status.body).toMatchObject({ state: 'idle', webUiUrl: expect.stringContaining(encodeURIComponent(workflowIds.inventory(shop.connectionId))) });
+    // Every SKU was pushed, except where the store happened to show the target already.
+    expect(status.body.lastPush.pushed + status.body.lastPush.unchanged).toBe(300);
     const after = await counters(shop);
     expect(after.mutations - before.mutations).toBeLessThanOrEqual(2);
     expect(view.totals.mutations).toBeLessThanOrEqual(2);
@@ -255,6 +259,8 @@ describe('inventory sync', () => {
     const rows = await world.database.db.select().from(listings).where(eq(listings.connectionId, shop.connectionId));
     expect(rows.find((l) => l.channelSku === neverSku)!.inventorySkipReason).toBe('never_sync');
     expect((await call('GET', `/v1/inventory/explain?connection=${shop.connectionId}&sku=NOPE`)).status).toBe(404);
+    const never_ran = await syncedShop('idle-loop', {}, 1);
+    expect((await call('GET', `/v1/connections/${never_ran.connectionId}/inventory`)).body).toMatchObject({ state: 'stopped', reason: expect.stringContaining('no inventory loop has run') });
   }, 120_000);
 
   test('I-7: reconcile corrects a quantity changed on the store behind our back and reports it', async () => {

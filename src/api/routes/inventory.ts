@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findConnection } from '../../db/repositories/connections';
@@ -8,7 +9,10 @@ import { parseConnectionSettings } from '../../domain/connection-settings';
 import { describeQuantity } from '../../domain/inventory';
 import { listingTargets } from '../../domain/inventory-targets';
 import { productsChanged } from '../../temporal/inventory-workflows';
+import { emptyInventoryView, inventoryStateQuery, workflowIds } from '../../definitions';
 import { ApiError, errorBody } from '../errors';
+import { callTemporal } from '../temporal-errors';
+import { workflowUrl } from '../web-ui';
 import type { ApiDependencies } from '../server';
 
 /** SPEC §7 inventory: WMS levels in (I-3, I-8). */
@@ -54,6 +58,18 @@ const listingExplanation = z.object({
   productId: z.string().uuid().nullable(),
   pending: z.boolean().describe('a change is waiting for the next push'),
   locations: z.array(locationExplanation),
+});
+
+const inventoryLoop = z.object({
+  connectionId: z.string().uuid(),
+  state: z.enum(['idle', 'coalescing', 'pushing', 'paused', 'stopped']),
+  reason: z.string().nullable(),
+  backlog: z.object({ ready: z.number().int(), waiting: z.number().int(), nextRetryInMs: z.number().nullable() }),
+  lastPush: z
+    .object({ at: z.string(), examined: z.number(), pushed: z.number(), unchanged: z.number(), skipped: z.number(), stale: z.number(), rejected: z.number(), mutations: z.number() })
+    .nullable(),
+  totals: z.object({ cycles: z.number(), pushed: z.number(), mutations: z.number() }),
+  webUiUrl: z.string(),
 });
 
 export const inventoryRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
@@ -227,6 +243,33 @@ export const inventoryRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (ap
           }),
         })),
       };
+    },
+  );
+
+  app.get(
+    '/connections/:id/inventory',
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: "The connection's inventory loop: state, backlog, last push (I-3), with its Web UI link",
+        security,
+        params: z.object({ id: z.string().uuid('expected a connection id (uuid)') }),
+        response: { 200: inventoryLoop, 404: errorBody, 503: errorBody },
+      },
+    },
+    async (request) => {
+      const connectionId = request.params.id;
+      if (!(await findConnection(db, connectionId))) throw new ApiError(404, 'not_found', `no connection ${connectionId}`);
+      const workflowId = workflowIds.inventory(connectionId);
+      const view = await callTemporal('reading the inventory loop', async () => {
+        try {
+          return await deps.temporal.workflow.getHandle(workflowId).query(inventoryStateQuery);
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          return { ...emptyInventoryView(connectionId), state: 'stopped' as const, reason: 'no inventory loop has run for this connection yet: it starts with the first level change once syncInventory is on' };
+        }
+      });
+      return { ...view, webUiUrl: workflowUrl(deps, workflowId) };
     },
   );
 };
