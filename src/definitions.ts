@@ -268,6 +268,8 @@ export type InventoryLoopState = 'idle' | 'coalescing' | 'pushing' | 'paused' | 
 export interface InventoryView {
   connectionId: string;
   state: InventoryLoopState;
+  /** ISO-8601 time the loop entered its state (E-4: a loop pushing or idle too long is stuck) */
+  stateSince: string | null;
   /** why the loop does not push (connection inactive, sync turned off), else null */
   reason: string | null;
   backlog: InventoryBacklog;
@@ -280,6 +282,7 @@ export function emptyInventoryView(connectionId: string): InventoryView {
   return {
     connectionId,
     state: 'idle',
+    stateSince: null,
     reason: null,
     backlog: { ready: 0, waiting: 0, nextRetryInMs: null },
     lastPush: null,

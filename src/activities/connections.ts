@@ -16,6 +16,7 @@ import type { SyncStream } from '../domain/connection-lifecycle';
 import { capabilitiesNeededBy, type ConnectionSettings, inventoryInputsChanged, parseConnectionSettings } from '../domain/connection-settings';
 import { toActivityFailure } from './channel-failures';
 import { storedSettings, storeNameOf } from './connection-context';
+import { checkInventoryLoop } from './inventory-health';
 import { staleDownloadGroupKey } from './orders-download';
 
 export const credentialsErrorGroupKey = (connectionId: string) => `connection:credentials-rejected:${connectionId}`;
@@ -36,6 +37,8 @@ export interface ConnectionActivityDependencies {
   taskQueue: string;
   log: Logger;
   inventoryCoalesceMs?: number;
+  /** E-4: how long the health check gives a wake-up in flight before it calls the loop stuck (default 10 s) */
+  inventoryWakeGraceMs?: number;
   /** builds the connection's channel adapter from its stored (active or pending) credentials */
   openAdapter(connectionId: string, slot?: CredentialSlot): Promise<ChannelAdapter>;
 }
@@ -51,6 +54,27 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
   async function settingsOf(connectionId: string): Promise<{ settings: ConnectionSettings; row: Awaited<ReturnType<typeof getConnection>> }> {
     const row = await getConnection(db, connectionId);
     return { settings: storedSettings(row), row };
+  }
+
+  /** E-4: an order download should complete at least every 3 intervals. */
+  async function checkOrderDownloads(row: Awaited<ReturnType<typeof getConnection>>, settings: ConnectionSettings): Promise<{ stalled: boolean }> {
+    const connectionId = row.id;
+    const limitMs = 3 * settings.schedules.ordersEveryMinutes * 60_000;
+    const last = await lastEventAt(db, connectionId, 'orders_download_completed');
+    const since = last ?? row.updatedAt;
+    if (Date.now() - since.getTime() <= limitMs) return { stalled: false };
+    await recordEvent(db, {
+      connectionId,
+      stream: 'orders',
+      entityType: 'connection',
+      entityId: connectionId,
+      severity: 'error',
+      category: 'transient',
+      code: 'orders_download_stalled',
+      message: `no order download has completed since ${since.toISOString()} (more than 3 × the ${settings.schedules.ordersEveryMinutes}-minute interval): check the orders schedule and the worker in the Temporal Web UI`,
+      groupKey: staleDownloadGroupKey(connectionId),
+    });
+    return { stalled: true };
   }
 
   /** C-5: an expiry the channel told us (Amazon: 12 months) is announced at 30, 7 and 1 days, once each. */
@@ -151,23 +175,10 @@ export function createConnectionActivities(deps: ConnectionActivityDependencies)
     async checkSyncHealth({ connectionId }: { connectionId: string }): Promise<{ stalled: boolean }> {
       const { settings, row } = await settingsOf(connectionId);
       await warnOfCredentialExpiry(connectionId);
-      if (!settings.downloadOrders || !row.active || row.status !== 'completed') return { stalled: false };
-      const limitMs = 3 * settings.schedules.ordersEveryMinutes * 60_000;
-      const last = await lastEventAt(db, connectionId, 'orders_download_completed');
-      const since = last ?? row.updatedAt;
-      if (Date.now() - since.getTime() <= limitMs) return { stalled: false };
-      await recordEvent(db, {
-        connectionId,
-        stream: 'orders',
-        entityType: 'connection',
-        entityId: connectionId,
-        severity: 'error',
-        category: 'transient',
-        code: 'orders_download_stalled',
-        message: `no order download has completed since ${since.toISOString()} (more than 3 × the ${settings.schedules.ordersEveryMinutes}-minute interval): check the orders schedule and the worker in the Temporal Web UI`,
-        groupKey: staleDownloadGroupKey(connectionId),
-      });
-      return { stalled: true };
+      if (!row.active || row.status !== 'completed') return { stalled: false };
+      const inventory = settings.syncInventory ? await checkInventoryLoop(deps, row) : { stalled: false };
+      const orders = settings.downloadOrders ? await checkOrderDownloads(row, settings) : { stalled: false };
+      return { stalled: inventory.stalled || orders.stalled };
     },
 
     async loadSettings({ connectionId }: { connectionId: string }): Promise<ConnectionSettings> {

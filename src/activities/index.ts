@@ -24,6 +24,8 @@ export interface ActivityDependencies {
   inventoryCoalesceMs?: number;
   /** I-4: how long a listing whose push was stale waits for pending orders (default 30 s) */
   inventoryStaleRetryMs?: number;
+  /** E-4: how long the health check gives a wake-up in flight (default 10 s) */
+  inventoryWakeGraceMs?: number;
 }
 
 /** Every activity the worker registers, bound to its dependencies, grouped by concern. */

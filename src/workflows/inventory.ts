@@ -9,6 +9,7 @@ import { allHandlersFinished, condition, continueAsNew, log, proxyActivities, se
 import {
   emptyInventoryView,
   type InventoryBacklog,
+  type InventoryLoopState,
   inventoryDirtySignal,
   type InventoryPushReport,
   inventoryStateQuery,
@@ -67,7 +68,12 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
     }
   }
 
+  let published: InventoryLoopState | null = input.carried ? view.state : null;
   function publish(): void {
+    if (view.state !== published) {
+      view.stateSince = new Date().toISOString();
+      published = view.state;
+    }
     setCurrentDetails(describeInventoryLoop(view));
   }
 
@@ -123,7 +129,7 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
 
 /** The Web UI's current details: what the loop does, its backlog and its last push. */
 export function describeInventoryLoop(view: InventoryView): string {
-  const lines = [`**Inventory loop**: ${view.state}${view.reason ? ` (${view.reason})` : ''}`];
+  const lines = [`**Inventory loop**: ${view.state}${view.stateSince ? ` since ${view.stateSince}` : ''}${view.reason ? ` (${view.reason})` : ''}`];
   lines.push(`Backlog: ${view.backlog.ready} listings ready, ${view.backlog.waiting} waiting after a stale push`);
   const last = view.lastPush;
   if (last) {

@@ -1,8 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { createApiToken } from '../../src/db/repositories/api-tokens';
 import { saveConnectionSettings } from '../../src/db/repositories/connections';
+import pino from 'pino';
+import { createActivities } from '../../src/activities';
+import { markProductsDirty } from '../../src/db/repositories/inventory';
 import { findProductsBySku, setKitComponents } from '../../src/db/repositories/products';
-import { listings } from '../../src/db/schema';
+import { inventoryLevels, listings } from '../../src/db/schema';
 import { inventoryStateQuery, type InventoryReconcileSummary, type InventoryView, workflowIds, workflowTypes } from '../../src/definitions';
 import { parseConnectionSettings, type ConnectionSettingsInput } from '../../src/domain/connection-settings';
 import { startTestApi, type RunningApi } from '../helpers/api';
@@ -261,6 +264,25 @@ describe('inventory sync', () => {
     expect((await call('GET', `/v1/inventory/explain?connection=${shop.connectionId}&sku=NOPE`)).status).toBe(404);
     const never_ran = await syncedShop('idle-loop', {}, 1);
     expect((await call('GET', `/v1/connections/${never_ran.connectionId}/inventory`)).body).toMatchObject({ state: 'stopped', reason: expect.stringContaining('no inventory loop has run') });
+  }, 120_000);
+
+  test('E-4: a loop that missed its wake-up is reported as stalled and woken; the event resolves once it pushed', async () => {
+    const shop = await syncedShop('stalled');
+    const [sku] = [...(await storeQuantities(shop)).keys()].sort();
+    await postLevels(shop, [{ sku: sku!, onHand: 5, asOf: at(60) }]);
+    await settled(shop);
+    // A level lands and its listing is marked, but the wake-up is lost (as if the API died between the two).
+    const products = await findProductsBySku(world.database.db, shop.clientCode, [sku!]);
+    await world.database.db.update(inventoryLevels).set({ onHand: 6, asOf: new Date() }).where(eq(inventoryLevels.productId, products.get(sku!)!.id));
+    await markProductsDirty(world.database.db, [products.get(sku!)!.id]);
+    const health = createActivities({ db: world.database.db, secrets: world.secrets, log: pino({ level: 'silent' }), temporal: world.temporal.client, taskQueue: world.taskQueue, wms: null, inventoryCoalesceMs: COALESCE_MS, inventoryWakeGraceMs: 200 });
+    expect(await health.checkSyncHealth({ connectionId: shop.connectionId })).toEqual({ stalled: true });
+    const stalled = (await eventsOf(world, shop.connectionId)).find((e) => e.code === 'inventory_loop_stalled');
+    expect(stalled?.message).toContain('missed its wake-up');
+    await settled(shop);
+    expect((await storeQuantities(shop)).get(sku!)!.available).toBe(6);
+    expect(await health.checkSyncHealth({ connectionId: shop.connectionId })).toEqual({ stalled: false });
+    expect((await eventsOf(world, shop.connectionId)).find((e) => e.code === 'inventory_loop_stalled')?.resolvedAt).not.toBeNull();
   }, 120_000);
 
   test('I-7: reconcile corrects a quantity changed on the store behind our back and reports it', async () => {

@@ -63,6 +63,7 @@ const listingExplanation = z.object({
 const inventoryLoop = z.object({
   connectionId: z.string().uuid(),
   state: z.enum(['idle', 'coalescing', 'pushing', 'paused', 'stopped']),
+  stateSince: z.string().nullable(),
   reason: z.string().nullable(),
   backlog: z.object({ ready: z.number().int(), waiting: z.number().int(), nextRetryInMs: z.number().nullable() }),
   lastPush: z
