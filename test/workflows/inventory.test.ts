@@ -246,7 +246,8 @@ describe('inventory sync', () => {
     const shop = await syncedShop('skips');
     const [neverSku, otherSku] = [...(await storeQuantities(shop)).keys()].sort();
     const before = await storeQuantities(shop);
-    await world.database.db.update(listings).set({ neverSync: true }).where(eq(listings.channelSku, neverSku!));
+    const [neverListing] = await world.database.db.select().from(listings).where(eq(listings.channelSku, neverSku!));
+    expect((await call('PATCH', `/v1/listings/${neverListing!.id}`, { neverSync: true })).body).toMatchObject({ neverSync: true });
     await postLevels(shop, [
       { sku: neverSku!, onHand: 3, asOf: at(5) },
       { sku: otherSku!, onHand: 4, asOf: at(5), warehouseCode: 'WH2' }, // WH2 maps to no location
@@ -262,6 +263,10 @@ describe('inventory sync', () => {
     const rows = await world.database.db.select().from(listings).where(eq(listings.connectionId, shop.connectionId));
     expect(rows.find((l) => l.channelSku === neverSku)!.inventorySkipReason).toBe('never_sync');
     expect((await call('GET', `/v1/inventory/explain?connection=${shop.connectionId}&sku=NOPE`)).status).toBe(404);
+    // Clearing Never Sync pushes the listing's current quantity.
+    await call('PATCH', `/v1/listings/${neverListing!.id}`, { neverSync: false });
+    await settled(shop);
+    expect((await storeQuantities(shop)).get(neverSku!)!.available).toBe(3);
     const never_ran = await syncedShop('idle-loop', {}, 1);
     expect((await call('GET', `/v1/connections/${never_ran.connectionId}/inventory`)).body).toMatchObject({ state: 'stopped', reason: expect.stringContaining('no inventory loop has run') });
   }, 120_000);

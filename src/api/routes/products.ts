@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findConnection } from '../../db/repositories/connections';
-import { listingsOfProduct, listListings, type ListingRow } from '../../db/repositories/listings';
+import { markListingsDirty, syncingConnections } from '../../db/repositories/inventory';
+import { listingsOfProduct, listListings, setNeverSync, type ListingRow } from '../../db/repositories/listings';
 import { findProduct, kitComponentsOf, KitDefinitionError, listProducts, setKitComponents, type ProductRow } from '../../db/repositories/products';
+import { wakeConnections } from '../../temporal/inventory-workflows';
 import { ApiError, errorBody } from '../errors';
 import type { ApiDependencies } from '../server';
 
@@ -70,7 +72,8 @@ const presentListing = (row: ListingRow): z.infer<typeof listing> => ({
   inventoryTracked: row.inventoryTracked,
 });
 
-export const productRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, { db }) => {
+export const productRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
+  const { db } = deps;
   async function productOf(id: string): Promise<ProductRow> {
     const row = await findProduct(db, id);
     if (!row) throw new ApiError(404, 'not_found', `no product ${id}`);
@@ -170,6 +173,29 @@ export const productRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app,
       });
       const last = rows.length === pageSize ? rows[rows.length - 1] : undefined;
       return { listings: rows.map(presentListing), nextAfter: last?.channelItemId ?? null };
+    },
+  );
+
+  app.patch(
+    '/listings/:id',
+    {
+      schema: {
+        tags: ['products'],
+        summary: 'Never Sync toggle (I-5): a never-synced listing keeps the quantity the store has; clearing it pushes the current quantity',
+        security,
+        params: z.object({ id: z.string().uuid('expected a listing id (uuid)') }),
+        body: z.object({ neverSync: z.boolean() }).strict(),
+        response: { 200: listing, 400: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const row = await setNeverSync(db, request.params.id, request.body.neverSync);
+      if (!row) throw new ApiError(404, 'not_found', `no listing ${request.params.id}`);
+      if (!row.neverSync && row.productId) {
+        await markListingsDirty(db, [row.id]);
+        await wakeConnections(deps, await syncingConnections(db, [row.connectionId]), 'a listing was set to sync again');
+      }
+      return presentListing(row);
     },
   );
 };

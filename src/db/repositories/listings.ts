@@ -82,3 +82,13 @@ export async function listListings(
     .orderBy(listings.channelItemId)
     .limit(query.limit);
 }
+
+/** I-5: the "Never Sync" toggle of a listing; null when there is no such listing. */
+export async function setNeverSync(db: Database, listingId: string, neverSync: boolean): Promise<ListingRow | null> {
+  const [row] = await db
+    .update(listings)
+    .set({ neverSync, updatedAt: sql`now()` })
+    .where(eq(listings.id, listingId))
+    .returning();
+  return row ?? null;
+}
