@@ -1,7 +1,8 @@
 // Screenshots of the Temporal Web UI for docs/img (run beside `npm start`; needs Debian's chromium):
 //   node scripts/screenshot-web-ui.mjs <connectionId> "<store name>" [<order number>]
 // What an operator sees: connections found by StoreName, one connection's summary and current
-// details, and (with an order number) that order found by StoreName and OrderNumber.
+// details, its inventory loop (when it runs), and (with an order number) that order found by
+// StoreName and OrderNumber.
 import { chromium } from 'playwright-core';
 
 const [connectionId, storeName, orderNumber] = process.argv.slice(2);
@@ -26,6 +27,15 @@ try {
   await page.getByText('Current Details').first().waitFor();
   await page.screenshot({ path: 'docs/img/web-ui-connection-summary.png' });
   console.log('wrote docs/img/web-ui-find-by-store-name.png and docs/img/web-ui-connection-summary.png');
+
+  const inventory = await fetch(`${ui}/api/v1/namespaces/default/workflows/${encodeURIComponent(`inventory:${connectionId}`)}`);
+  if (inventory.ok) {
+    await page.goto(`${ui}/namespaces/default/workflows/${encodeURIComponent(`inventory:${connectionId}`)}`);
+    await page.getByText('User Metadata').first().click();
+    await page.getByText('Current Details').first().waitFor();
+    await page.screenshot({ path: 'docs/img/web-ui-inventory-loop.png' });
+    console.log('wrote docs/img/web-ui-inventory-loop.png');
+  }
 
   if (orderNumber) {
     await page.goto(`${ui}/namespaces/default/workflows?query=${encodeURIComponent(`StoreName="${storeName}" AND OrderNumber="${orderNumber}"`)}`);
