@@ -235,6 +235,8 @@ export interface InventoryWorkflowInput {
   connectionId: string;
   /** I-3: changes arriving within this window become one push. */
   coalesceMs: number;
+  /** Continue as new after this many loop turns (tests); by default when Temporal suggests it. */
+  cyclesPerRun?: number;
   /** Set by the workflow when it continues as new: its view, and whether a wake-up was pending. */
   carried?: InventoryView;
   woken?: boolean;

@@ -16,6 +16,7 @@ import {
   type InventoryView,
   type InventoryWorkflowInput,
 } from '../definitions';
+import { isAuthFailure } from './connection-signals';
 import { reportingRejectedCredentials } from './paged-download';
 
 // ---- contract with the activities (src/activities/inventory.ts implements it)
@@ -77,6 +78,17 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
     setCurrentDetails(describeInventoryLoop(view));
   }
 
+  /** One push; rejected credentials pause the loop (the connection asks for new ones) instead of failing it. */
+  async function pushOnce(): Promise<InventoryPushOutcome> {
+    try {
+      return await reportingRejectedCredentials(connectionId, 'inventory push', () => push.pushDirtyInventory({ connectionId }));
+    } catch (error) {
+      if (!isAuthFailure(error)) throw error;
+      return { kind: 'paused', reason: `the store rejected the credentials: ${error.cause.message}`, backlog: view.backlog };
+    }
+  }
+
+  let cyclesThisRun = 0;
   for (;;) {
     if (!woken) {
       view.state = view.state === 'paused' ? 'paused' : 'idle';
@@ -93,7 +105,7 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
       woken = false; // signals from here on wake the next cycle
       view.state = 'pushing';
       publish();
-      const outcome = await reportingRejectedCredentials(connectionId, 'inventory push', () => push.pushDirtyInventory({ connectionId }));
+      const outcome = await pushOnce();
       if (outcome.kind === 'sync_off') {
         view.state = 'stopped';
         view.reason = outcome.reason;
@@ -117,10 +129,10 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
       }
       publish();
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().continueAsNewSuggested || ++cyclesThisRun >= (input.cyclesPerRun ?? Infinity)) {
       await condition(allHandlersFinished);
       log.info('continuing as new to keep history small', { connectionId });
-      await continueAsNew<typeof inventoryWorkflow>({ connectionId, coalesceMs, carried: view, woken });
+      await continueAsNew<typeof inventoryWorkflow>({ ...input, carried: view, woken });
     }
   }
   await condition(allHandlersFinished);

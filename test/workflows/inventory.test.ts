@@ -271,6 +271,26 @@ describe('inventory sync', () => {
     expect((await call('GET', `/v1/connections/${never_ran.connectionId}/inventory`)).body).toMatchObject({ state: 'stopped', reason: expect.stringContaining('no inventory loop has run') });
   }, 120_000);
 
+  test('I-3: the loop continues as new carrying its totals, so its history stays bounded and nothing is lost', async () => {
+    const shop = await syncedShop('bounded');
+    const [sku] = [...(await storeQuantities(shop)).keys()].sort();
+    const first = await world.temporal.client.workflow.start(workflowTypes.inventory, {
+      workflowId: workflowIds.inventory(shop.connectionId),
+      taskQueue: world.taskQueue,
+      args: [{ connectionId: shop.connectionId, coalesceMs: 200, cyclesPerRun: 2 }],
+    });
+    for (const [n, onHand] of [11, 12, 13].entries()) {
+      await postLevels(shop, [{ sku: sku!, onHand, asOf: at(30 - n) }]);
+      await settled(shop);
+      expect((await storeQuantities(shop)).get(sku!)!.available).toBe(onHand);
+    }
+    const current = await loop(shop).describe();
+    expect(current.runId).not.toBe(first.firstExecutionRunId);
+    const view = await loop(shop).query(inventoryStateQuery);
+    expect(view.totals.cycles).toBeGreaterThanOrEqual(3); // carried across runs
+    expect(view.totals.pushed).toBe(3);
+  }, 120_000);
+
   test('E-4: a loop that missed its wake-up is reported as stalled and woken; the event resolves once it pushed', async () => {
     const shop = await syncedShop('stalled');
     const [sku] = [...(await storeQuantities(shop)).keys()].sort();
