@@ -20,6 +20,7 @@ import {
   machineNote,
   mb,
   orderCounts,
+  printProfile,
   runBench,
   sleep,
   startDownload,
@@ -150,13 +151,7 @@ export function printIngestion(r: IngestionResult): void {
   console.log(`| tag writes (tagsAdd mutations) | ${r.counters.mutations} | ${(r.counters.mutations / imported).toFixed(4)} | ≤ 1 |`);
   console.log(`| points charged | ${r.counters.pointsCharged} | ${(r.counters.pointsCharged / imported).toFixed(1)} | — |`);
 
-  console.log(`\nWhere the time went: wall time awaiting each kind of call in the Storelink process, by activity (calls overlap across activities, not within one)`);
-  console.log('| activity | awaiting | calls | total | mean | per imported order |');
-  console.log('|---|---|---|---|---|---|');
-  const byActivity = [...r.profile].sort((a, b) => a.activity.localeCompare(b.activity) || b.ms - a.ms);
-  for (const t of byActivity) {
-    console.log(`| ${t.activity} | ${t.kind} | ${t.n} | ${(t.ms / 1000).toFixed(1)} s | ${(t.ms / t.n).toFixed(2)} ms | ${(t.ms / imported).toFixed(2)} ms |`);
-  }
+  printProfile(r.profile, { count: imported, label: 'imported order' });
 
   const m = r.memory;
   const flags = [process.env.BENCH_STORELINK_NODE_ARGS, process.env.BENCH_WORKFLOW_PRELOAD && `workflow bundle preloading ${process.env.BENCH_WORKFLOW_PRELOAD}`].filter(Boolean).join(', ');

@@ -11,6 +11,7 @@
 //            run by a worker in the same child process as the real one.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { freePort } from './free-port';
 import os from 'node:os';
@@ -28,13 +29,13 @@ import { EmulatorClient } from '../emulators/shopify/client';
 import { DEMO_SCOPES } from '../emulators/shopify/seed';
 import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/server';
 import { FLOOR_SIGNAL } from './floor-workflows';
-import type { ConnectShopInput, MemoryFigures, OrderCounts, ReleasedOrder, StackProcessOptions, StackReady, StackRequest, StackResponse } from './stack-process';
+import type { ActivityStarted, CallTiming, ConnectShopInput, MemoryFigures, OrderCounts, ReleasedOrder, StackProcessOptions, StackReady, StackRequest, StackResponse } from './stack-process';
 
 // Required when first used: jest, which loads this module for test/chaos, cannot require an ES module.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const devServer = () => require(path.join(projectRoot, 'scripts', 'temporal-dev-server.mjs')) as typeof DevServer;
 
-export type { MemoryFigures, OrderCounts, ReleasedOrder };
+export type { ActivityStarted, CallTiming, MemoryFigures, OrderCounts, ReleasedOrder };
 
 const temporalBinary = process.env.TEMPORAL_CLI_PATH ?? path.join(projectRoot, '.tools', 'temporal', 'bin', 'temporal');
 const APP_SECRET = 'bench-app-secret';
@@ -46,6 +47,9 @@ const UNPOLLED_QUEUE = 'bench-floor-unpolled';
 export const configuredMaxCachedWorkflows = () =>
   parseConfig({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: process.env.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS }).worker.maxCachedWorkflows;
 
+/** What `npm start` would use for INVENTORY_COALESCE_MS (the environment's value or the default). */
+export const configuredInventoryCoalesceMs = () => parseConfig({ INVENTORY_COALESCE_MS: process.env.INVENTORY_COALESCE_MS }).inventory.coalesceMs;
+
 export const wallMs = () => performance.timeOrigin + performance.now();
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,6 +60,10 @@ export interface StackOptions {
   floorWorker?: boolean;
   /** the real worker's cache; default: TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS (what `npm start` uses) */
   maxCachedWorkflows?: number;
+  /** activities whose starts the Storelink process announces (`events`, 'activityStarted') */
+  announceActivities?: string[];
+  /** the profile files database queries by statement */
+  profileStatements?: boolean;
 }
 
 export interface OrderStack {
@@ -69,6 +77,10 @@ export interface OrderStack {
   api: { url: string; token: string } | null;
   /** RSS and heap of the Storelink process at start-up stages */
   startupMemory: StackReady['memory'];
+  /** what `npm start` would use for INVENTORY_COALESCE_MS, given to the worker and the API */
+  inventoryCoalesceMs: number;
+  /** 'activityStarted' (ActivityStarted) for the announced activities */
+  events: EventEmitter;
   /** calls into the Storelink process (bench/stack-process.ts) */
   call<T>(method: string, ...args: unknown[]): Promise<T>;
   close(): Promise<void>;
@@ -82,6 +94,8 @@ export interface StorelinkProcess {
   child: ChildProcess;
   ready: Promise<StackReady>;
   exited: Promise<void>;
+  /** messages the process sends on its own ('activityStarted') */
+  events: EventEmitter;
   call<T>(method: string, ...args: unknown[]): Promise<T>;
 }
 
@@ -151,12 +165,13 @@ export function forkStorelink(options: StackProcessOptions): StorelinkProcess {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const events = new EventEmitter();
   let nextId = 0;
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<StackReady>((resolve, reject) => {
-    child.on('message', (message: StackReady | StackResponse) => {
-      if ('type' in message) return resolve(message);
+    child.on('message', (message: StackReady | ActivityStarted | StackResponse) => {
+      if ('type' in message) return message.type === 'ready' ? resolve(message) : void events.emit(message.type, message);
       const call = pending.get(message.id);
       pending.delete(message.id);
       if (message.ok) call?.resolve(message.value);
@@ -173,6 +188,7 @@ export function forkStorelink(options: StackProcessOptions): StorelinkProcess {
     child,
     ready,
     exited: exit,
+    events,
     call<T>(method: string, ...args: unknown[]): Promise<T> {
       if (exited) return Promise.reject(new Error('the Storelink process has exited'));
       const id = nextId++;
@@ -188,6 +204,7 @@ export async function startOrderStack(options: StackOptions = {}): Promise<Order
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'storelink-bench-'));
   const taskQueue = 'storelink-bench';
   const maxCachedWorkflows = options.maxCachedWorkflows ?? configuredMaxCachedWorkflows();
+  const inventoryCoalesceMs = configuredInventoryCoalesceMs();
   const preload = preloadExperiment();
   const [temporal, postgres, floorBundle, workflowBundle, emulator] = await Promise.all([
     startTemporal(dir),
@@ -203,6 +220,9 @@ export async function startOrderStack(options: StackOptions = {}): Promise<Order
     databaseUrl: postgres?.url,
     maxCachedWorkflows,
     api: options.api ?? false,
+    inventoryCoalesceMs,
+    announceActivities: options.announceActivities ?? [],
+    profileStatements: options.profileStatements ?? false,
     ...(floorBundle ? { floor: { bundlePath: floorBundle, taskQueue: FLOOR_QUEUE } } : {}),
     ...(workflowBundle ? { workflowBundlePath: workflowBundle } : {}),
   });
@@ -216,6 +236,8 @@ export async function startOrderStack(options: StackOptions = {}): Promise<Order
     database: postgres ? 'postgres' : 'pglite',
     api: ready.apiUrl && ready.apiToken ? { url: ready.apiUrl, token: ready.apiToken } : null,
     startupMemory: ready.memory,
+    inventoryCoalesceMs,
+    events: storelink.events,
     call: storelink.call,
     async close() {
       await storelink.call('close').catch(() => undefined);
@@ -240,17 +262,19 @@ export interface BenchShop {
 }
 
 /**
- * A shop on the emulator (plus plan unless told: throttling must not dominate) with `orders`
- * generated orders, every one paid so every one is released (no cancellations), and a completed
- * connection to it made directly in the Storelink database, as test/workflows/order-harness.ts does.
+ * A shop on the emulator (plus plan unless told: throttling must not dominate) with `products`
+ * seeded products (default 50; the emulator's seed takes up to 5,000, with 1–4 variants each) and
+ * `orders` generated orders, every one paid so every one is released (no cancellations), and a
+ * completed connection to it made directly in the Storelink database, as
+ * test/workflows/order-harness.ts does.
  */
 export async function createShop(
   stack: StackParts,
-  { name, orders, plan = 'plus', settings = {} }: { name: string; orders: number; plan?: 'standard' | 'plus'; settings?: ConnectionSettingsInput },
+  { name, orders, products = 50, plan = 'plus', settings = {} }: { name: string; orders: number; products?: number; plan?: 'standard' | 'plus'; settings?: ConnectionSettingsInput },
 ): Promise<BenchShop> {
   const domain = `${name}-${crypto.randomBytes(3).toString('hex')}.myshopify.com`;
   const token = `shpat_bench_${name}`;
-  const created = await stack.admin.admin('POST', '/shops', { domain, appSecret: APP_SECRET, plan, tokens: [{ token, scopes: DEMO_SCOPES }], seed: { products: 50, orders: 0, seed: 11 } });
+  const created = await stack.admin.admin('POST', '/shops', { domain, appSecret: APP_SECRET, plan, tokens: [{ token, scopes: DEMO_SCOPES }], seed: { products, orders: 0, seed: 11 } });
   if (created.status !== 201) throw new Error(`emulator refused the shop: ${JSON.stringify(created.body)}`);
   if (orders > 0) await generatePaidOrders(stack, domain, orders);
   const input: ConnectShopInput = { domain, token, appSecret: APP_SECRET, baseUrl: stack.emulator.url, settings };
@@ -361,6 +385,17 @@ export function percentile(values: readonly number[], p: number): number {
 
 export function latencySummary(values: readonly number[]): { n: number; p50: number; p90: number; p99: number; max: number } {
   return { n: values.length, p50: percentile(values, 50), p90: percentile(values, 90), p99: percentile(values, 99), max: Math.max(...values) };
+}
+
+/** The "where the time went" table of a Storelink process's profile (bench/stack-process.ts), per unit of work. */
+export function printProfile(profile: readonly CallTiming[], per: { count: number; label: string }): void {
+  console.log(`\nWhere the time went: wall time awaiting each kind of call in the Storelink process, by activity (calls overlap across activities, not within one)`);
+  console.log(`| activity | awaiting | calls | total | mean | per ${per.label} |`);
+  console.log('|---|---|---|---|---|---|');
+  const byActivity = [...profile].sort((a, b) => a.activity.localeCompare(b.activity) || b.ms - a.ms);
+  for (const t of byActivity) {
+    console.log(`| ${t.activity} | ${t.kind} | ${t.n} | ${(t.ms / 1000).toFixed(1)} s | ${(t.ms / t.n).toFixed(2)} ms | ${(t.ms / per.count).toFixed(2)} ms |`);
+  }
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

@@ -3,6 +3,7 @@
 // worker with the real activities, optionally the API, and optionally a second worker of the bare
 // floor workflows. Its RSS is the worker's memory (N-5); the parent talks to it over the IPC
 // channel only. Chaos tests (test/chaos) kill it and start another on the same database.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Context } from '@temporalio/activity';
@@ -15,8 +16,9 @@ import { createActivities } from '../src/activities';
 import { buildApi } from '../src/api/server';
 import { openDatabase } from '../src/db/client';
 import { createApiToken } from '../src/db/repositories/api-tokens';
-import { createConnection, updateConnectionState } from '../src/db/repositories/connections';
+import { createConnection, saveConnectionSettings, updateConnectionState } from '../src/db/repositories/connections';
 import { saveCredentials } from '../src/db/repositories/credentials';
+import { dirtyBacklog } from '../src/db/repositories/inventory';
 import { orderLines, orders } from '../src/db/schema';
 import { parseConnectionSettings, type ConnectionSettingsInput } from '../src/domain/connection-settings';
 import { createSecretBox } from '../src/security/secret-box';
@@ -37,6 +39,12 @@ export interface StackProcessOptions {
   workflowBundlePath?: string;
   /** bundle of bench/floor-workflows.ts and its task queue: floor B runs in this process too */
   floor?: { bundlePath: string; taskQueue: string };
+  /** INVENTORY_COALESCE_MS of the worker and the API (default: theirs) */
+  inventoryCoalesceMs?: number;
+  /** activities whose every start is announced to the parent (an ActivityStarted message) */
+  announceActivities?: string[];
+  /** the profile files database queries by statement (verb and first table) instead of as one kind */
+  profileStatements?: boolean;
 }
 
 export interface ConnectShopInput {
@@ -76,6 +84,8 @@ export interface CallTiming {
 }
 
 export type StackReady = { type: 'ready'; apiUrl: string | null; apiToken: string | null; memory: Record<'modulesLoaded' | 'databaseOpen' | 'workerCreated', MemoryFigures> };
+/** An announced activity began (its first line, this process's wall clock). */
+export type ActivityStarted = { type: 'activityStarted'; activity: string; at: number };
 export type StackRequest = { id: number; method: string; args: unknown[] };
 export type StackResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
@@ -85,9 +95,11 @@ const wallMs = () => performance.timeOrigin + performance.now();
 // and the activity itself, timed and filed under the activity that made the call.
 
 const timings = new Map<string, CallTiming>();
+/** Set while a method the parent called runs: its queries are the bench's, not Storelink's. */
+const benchCall = new AsyncLocalStorage<true>();
 
 function record(kind: string, ms: number): void {
-  let activity = 'outside activities';
+  let activity = benchCall.getStore() ? 'the bench’s own calls' : 'outside activities';
   try {
     activity = Context.current().info.activityType;
   } catch {
@@ -111,15 +123,21 @@ async function timed<T>(kind: string, call: () => Promise<T>): Promise<T> {
 
 type ShopifyRuntime = typeof import('@shopify/shopify-api/dist/ts/runtime');
 
-function instrument(client: Client): void {
+/** 'database select listings', 'database insert into listing_stock', … (the first table the statement names). */
+function statementKind(statement: unknown): string {
+  const text = typeof statement === 'string' ? statement : typeof statement === 'object' && statement !== null && 'text' in statement ? String(statement.text) : '';
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
+  const table = /\b(?:from|into|update)\s+"?(\w+)"?/i.exec(text)?.[1];
+  return `database ${verb}${verb === 'insert' ? ' into' : ''}${table ? ` ${table}` : ''}`;
+}
+
+function instrument(client: Client, byStatement: boolean): void {
   // Channel requests: the Shopify library's fetch hook, which src/channels/shopify/transport.ts wraps
   // (lazily, at the first adapter) to reach the emulator.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const shopify = require('@shopify/shopify-api/runtime') as ShopifyRuntime;
   const libraryFetch = shopify.abstractFetch;
-  shopify.setAbstractFetchFunc((input, init) =>
-    timed(typeof init?.body === 'string' && /^\s*mutation\b/.test(JSON.parse(init.body).query ?? '') ? 'Shopify mutation (tagsAdd, fulfillmentCreate)' : 'Shopify query', () => libraryFetch(input, init)),
-  );
+  shopify.setAbstractFetchFunc((input, init) => timed(shopifyOperation(init?.body), () => libraryFetch(input, init)));
   const signalWithStart = client.workflow.signalWithStart.bind(client.workflow);
   client.workflow.signalWithStart = ((...args: Parameters<typeof signalWithStart>) => timed('Temporal signal-with-start', () => signalWithStart(...args))) as typeof signalWithStart;
   // Database: PGlite's query/exec/transaction (a transaction's own statements are inside its time);
@@ -127,22 +145,44 @@ function instrument(client: Client): void {
   for (const method of ['query', 'exec', 'transaction'] as const) {
     const original = PGlite.prototype[method] as (...args: unknown[]) => Promise<unknown>;
     (PGlite.prototype as unknown as Record<string, unknown>)[method] = function (this: PGlite, ...args: unknown[]) {
-      return timed(method === 'transaction' ? 'database transaction' : 'database query', () => original.apply(this, args));
+      const kind = method === 'transaction' ? 'database transaction' : byStatement ? statementKind(args[0]) : 'database query';
+      return timed(kind, () => original.apply(this, args));
     };
   }
   for (const proto of [pg.Pool.prototype, pg.Client.prototype] as unknown as Record<string, (...args: unknown[]) => unknown>[]) {
     const original = proto.query!;
     proto.query = function (this: unknown, ...args: unknown[]) {
       if (typeof args[args.length - 1] === 'function') return original.apply(this, args);
-      return timed('database query', () => original.apply(this, args) as Promise<unknown>);
+      return timed(byStatement ? statementKind(args[0]) : 'database query', () => original.apply(this, args) as Promise<unknown>);
     };
   }
 }
 
-function timedActivities<T extends Record<string, unknown>>(activities: T): T {
+/** 'Shopify mutation StorelinkInventorySet', 'Shopify query StorelinkOrdersPage', … */
+function shopifyOperation(body: unknown): string {
+  const query = typeof body === 'string' ? ((JSON.parse(body) as { query?: string }).query ?? '') : '';
+  const [, kind, name] = /^\s*(query|mutation)\s*(\w*)/.exec(query) ?? [];
+  return `Shopify ${kind ?? 'request'}${name ? ` ${name}` : ''}`;
+}
+
+function timedActivities<T extends Record<string, unknown>>(activities: T, announce: ReadonlySet<string>): T {
   return Object.fromEntries(
-    Object.entries(activities).map(([name, fn]) => [name, typeof fn === 'function' ? (...args: unknown[]) => timed('the activity, start to end', () => (fn as (...a: unknown[]) => Promise<unknown>)(...args)) : fn]),
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      typeof fn === 'function'
+        ? (...args: unknown[]) => {
+            if (announce.has(name)) process.send!({ type: 'activityStarted', activity: name, at: wallMs() } satisfies ActivityStarted);
+            return timed('the activity, start to end', () => (fn as (...a: unknown[]) => Promise<unknown>)(...args));
+          }
+        : fn,
+    ]),
   ) as T;
+}
+
+function shopifySettings(input: ConnectionSettingsInput) {
+  const parsed = parseConnectionSettings(input, { channel: 'shopify', setupCompleted: true });
+  if (!parsed.ok) throw new Error(`bad settings: ${JSON.stringify(parsed.problems)}`);
+  return parsed.settings;
 }
 
 function memory(collect = false): MemoryFigures {
@@ -164,14 +204,17 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect({ address: options.temporalAddress });
   const client = new Client({ connection });
-  instrument(client);
+  instrument(client, options.profileStatements ?? false);
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
   const workers: Worker[] = [
     await createWorker({
       connection: nativeConnection,
       namespace: 'default',
       taskQueue: options.taskQueue,
-      activities: timedActivities(createActivities({ db, secrets, log, temporal: client, taskQueue: options.taskQueue, wms: null })),
+      activities: timedActivities(
+        createActivities({ db, secrets, log, temporal: client, taskQueue: options.taskQueue, wms: null, inventoryCoalesceMs: options.inventoryCoalesceMs }),
+        new Set(options.announceActivities),
+      ),
       maxCachedWorkflows: options.maxCachedWorkflows,
       ...(options.workflowBundlePath ? { workflows: { workflowBundle: { codePath: options.workflowBundlePath } } } : {}),
     }),
@@ -193,7 +236,7 @@ async function main(): Promise<void> {
   let apiUrl: string | null = null;
   let apiToken: string | null = null;
   const api = options.api
-    ? await buildApi({ db, temporal: client, taskQueue: options.taskQueue, secrets, log, bodyLimitBytes: 1024 * 1024, webUiUrl: 'http://localhost:8233' })
+    ? await buildApi({ db, temporal: client, taskQueue: options.taskQueue, secrets, log, bodyLimitBytes: 1024 * 1024, webUiUrl: 'http://localhost:8233', inventoryCoalesceMs: options.inventoryCoalesceMs })
     : undefined;
   if (api) {
     apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
@@ -202,9 +245,7 @@ async function main(): Promise<void> {
 
   const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
     async connectShop(input: ConnectShopInput): Promise<string> {
-      const parsed = parseConnectionSettings(input.settings, { channel: 'shopify', setupCompleted: true });
-      if (!parsed.ok) throw new Error(`bad settings: ${JSON.stringify(parsed.problems)}`);
-      const row = await createConnection(db, { channel: 'shopify', clientCode: 'BENCH', warehouseCode: 'WH1', displayName: input.domain, active: true, settings: parsed.settings });
+      const row = await createConnection(db, { channel: 'shopify', clientCode: 'BENCH', warehouseCode: 'WH1', displayName: input.domain, active: true, settings: shopifySettings(input.settings) });
       await saveCredentials(db, secrets, row.id, { shop: input.domain, accessToken: input.token, appSecret: input.appSecret, baseUrl: input.baseUrl });
       await updateConnectionState(db, row.id, { status: 'completed', statusReason: null, active: true });
       return row.id;
@@ -246,6 +287,16 @@ async function main(): Promise<void> {
     async profile(): Promise<CallTiming[]> {
       return [...timings.values()];
     },
+    async resetProfile(): Promise<void> {
+      timings.clear();
+    },
+    /** Settings written straight into the database, as test/workflows/inventory.test.ts does (no wake-up). */
+    async saveSettings(connectionId: string, input: ConnectionSettingsInput): Promise<void> {
+      await saveConnectionSettings(db, connectionId, shopifySettings(input));
+    },
+    async inventoryBacklog(connectionId: string): Promise<{ ready: number; waiting: number; nextRetryInMs: number | null }> {
+      return dirtyBacklog(db, connectionId);
+    },
     async clock(): Promise<number> {
       return wallMs();
     },
@@ -262,7 +313,7 @@ async function main(): Promise<void> {
 
   process.on('message', (message: StackRequest) => {
     const method = methods[message.method];
-    const call = method ? (method as (...args: unknown[]) => Promise<unknown>)(...message.args) : Promise.reject(new Error(`no method ${message.method}`));
+    const call = method ? benchCall.run(true, () => (method as (...args: unknown[]) => Promise<unknown>)(...message.args)) : Promise.reject(new Error(`no method ${message.method}`));
     call.then(
       (value) => process.send!({ id: message.id, ok: true, value } satisfies StackResponse),
       (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies StackResponse),

@@ -16,9 +16,9 @@ import {
   dirtyListings,
   loadInventoryFacts,
   markListingsDirty,
+  pushBasesOf,
   recordStock,
   settleListings,
-  stockOf,
   type ListingRowForPush,
   type StockWrite,
 } from '../db/repositories/inventory';
@@ -113,7 +113,7 @@ export function createInventoryActivities(deps: InventoryActivityDeps): Inventor
           else byKey.set(`${e.listing.id}|${t.channelLocationId}`, { listing: e.listing, target: t });
         }
       }
-      const stored = new Map((await stockOf(db, claimed.map((l) => l.id))).map((s) => [`${s.listingId}|${s.channelLocationId}`, s]));
+      const stored = new Map((await pushBasesOf(db, claimed.map((l) => l.id))).map((s) => [`${s.listingId}|${s.channelLocationId}`, s]));
       const channelQuantity = new Map([...stored].map(([key, s]) => [key, s.channelQuantity]));
       const candidates = (): PushCandidate[] =>
         [...byKey].map(([key, { listing, target }]) => ({
@@ -142,12 +142,19 @@ export function createInventoryActivities(deps: InventoryActivityDeps): Inventor
         const info = activityInfo();
         const pushId = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
         const stale: PushCandidate[] = [];
+        // What a batch did is written while the next batch is sent (and waits for the bucket), so
+        // the writes add nothing to the push's time; one batch's writes at most are in flight,
+        // and they land in order.
+        let recording: Promise<void> = Promise.resolve();
         for (const [index, batch] of plan.batches.entries()) {
-          const result = await adapter!.pushInventory!({
+          const sending = adapter!.pushInventory!({
             name: sync.method,
             pushId: `${pushId}/${index}`,
             quantities: batch.map((q) => ({ channelInventoryItemId: q.channelInventoryItemId, channelLocationId: q.channelLocationId, quantity: q.quantity, changeFromQuantity: q.changeFromQuantity })),
           });
+          sending.catch(() => undefined); // awaited below, after the previous batch's writes
+          await recording;
+          const result = await sending;
           report.mutations += result.mutations;
           const writes: StockWrite[] = [];
           for (const [i, item] of result.items.entries()) {
@@ -175,9 +182,11 @@ export function createInventoryActivities(deps: InventoryActivityDeps): Inventor
               });
             }
           }
-          await recordStock(db, writes);
+          recording = recordStock(db, writes);
+          recording.catch(() => undefined); // awaited before the next batch's result, or just below
           heartbeat({ batch: index + 1, of: plan.batches.length });
         }
+        await recording;
         if (stale.length > 0) {
           // I-4: the store moved under us (typically an order we have not imported yet): learn
           // its quantity, let pending orders land, then recompute and push again.

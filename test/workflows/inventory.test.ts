@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createApiToken } from '../../src/db/repositories/api-tokens';
 import { saveConnectionSettings } from '../../src/db/repositories/connections';
 import pino from 'pino';
@@ -219,6 +219,13 @@ describe('inventory sync', () => {
     expect(stale.applied).toBe(0);
     expect(stale.stale).toEqual([expect.objectContaining({ sku, warehouseCode: 'WH1' })]);
     expect(results.reduce((n, r) => n + (r.applied as number), 0)).toBeGreaterThanOrEqual(1);
+    // A full post of 10,000 levels with every field is over the API-wide 1 MiB limit, and still taken.
+    const full = Array.from({ length: 10_000 }, (_, i) => ({ sku: `NOT-A-SKU-${i}`, warehouseCode: 'WH1', onHand: 1_000_000 + i, allocated: 123_456, asOf: at(0) }));
+    expect(JSON.stringify({ clientCode: shop.clientCode, levels: full }).length).toBeGreaterThan(1024 * 1024);
+    const unknown = await call('POST', '/v1/inventory/levels', { clientCode: shop.clientCode, levels: full });
+    expect(unknown.status).toBe(200);
+    expect(unknown.body).toMatchObject({ applied: 0 });
+    expect(unknown.body.unknownSkus).toHaveLength(10_000);
     const negative = await call('POST', '/v1/inventory/levels', { clientCode: shop.clientCode, levels: [{ sku, warehouseCode: 'WH1', onHand: -1, asOf: at(0) }] });
     expect(negative.status).toBe(400);
     expect(negative.body.error.message).toContain('onHand');
@@ -246,7 +253,7 @@ describe('inventory sync', () => {
     const shop = await syncedShop('skips');
     const [neverSku, otherSku] = [...(await storeQuantities(shop)).keys()].sort();
     const before = await storeQuantities(shop);
-    const [neverListing] = await world.database.db.select().from(listings).where(eq(listings.channelSku, neverSku!));
+    const [neverListing] = await world.database.db.select().from(listings).where(and(eq(listings.connectionId, shop.connectionId), eq(listings.channelSku, neverSku!)));
     expect((await call('PATCH', `/v1/listings/${neverListing!.id}`, { neverSync: true })).body).toMatchObject({ neverSync: true });
     await postLevels(shop, [
       { sku: neverSku!, onHand: 3, asOf: at(5) },

@@ -18,6 +18,8 @@ import type { ApiDependencies } from '../server';
 /** SPEC §7 inventory: WMS levels in (I-3, I-8). */
 
 const MAX_LEVELS_PER_POST = 10_000;
+/** 10,000 levels with every field are ~1.1 MB: the route takes that much whatever the API-wide limit. */
+const LEVELS_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 const security = [{ bearer: [] }];
 
 const levelInput = z
@@ -79,6 +81,7 @@ export const inventoryRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (ap
   app.post(
     '/inventory/levels',
     {
+      bodyLimit: Math.max(deps.bodyLimitBytes, LEVELS_BODY_LIMIT_BYTES),
       schema: {
         tags: ['inventory'],
         summary: 'WMS stock levels (on hand, allocated, as-of) for one client; changed ones are pushed to every store that syncs them',

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { OpenOrderLine as OpenOrderLineFact } from '../../domain/inventory';
 import type { FactLevel, InventoryFacts } from '../../domain/inventory-targets';
 import { TERMINAL_STATUSES } from '../../domain/order-status';
@@ -21,8 +22,26 @@ export interface LevelPost {
   asOf: Date;
 }
 
-/** Bound parameters per statement stay far below Postgres's 65,535. */
-const ROWS_PER_STATEMENT = 1000;
+/**
+ * Many ids or rows travel as ONE jsonb parameter (`jsonb_array_elements_text`,
+ * `jsonb_to_recordset`), never as one bound parameter each: a push of 10,000 listings binds a
+ * handful of parameters instead of tens of thousands, whose building and binding took most of the
+ * database time (bench N-3, docs/benchmarks.md). Rows per statement stay bounded all the same.
+ */
+const ROWS_PER_STATEMENT = 10_000;
+
+/**
+ * `column in (ids)`, the ids (uuids) in one jsonb parameter. A subquery, not `= any(array)`: the
+ * planner hashes it or joins it, where an array that is not a constant is searched row by row.
+ */
+function inIds(column: AnyPgColumn, ids: readonly string[]): SQL {
+  return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`;
+}
+
+/** Rows of a raw statement, on both drivers (PGlite and node-postgres both answer `{ rows }`). */
+async function rowsOf<T>(db: Database, statement: SQL): Promise<T[]> {
+  return ((await db.execute(statement)) as unknown as { rows: T[] }).rows;
+}
 
 /**
  * I-8: one statement per chunk, each row applied only when it is newer than the stored level (or
@@ -32,18 +51,20 @@ const ROWS_PER_STATEMENT = 1000;
 export async function upsertLevels(db: Database, posts: readonly LevelPost[]): Promise<Set<string>> {
   const applied = new Set<string>();
   for (let i = 0; i < posts.length; i += ROWS_PER_STATEMENT) {
-    const rows = await db
-      .insert(inventoryLevels)
-      .values(posts.slice(i, i + ROWS_PER_STATEMENT).map((p) => ({ ...p, updatedAt: sql`now()` })))
-      .onConflictDoUpdate({
-        target: [inventoryLevels.productId, inventoryLevels.warehouseCode],
-        set: { onHand: sql`excluded.on_hand`, allocated: sql`excluded.allocated`, asOf: sql`excluded.as_of`, updatedAt: sql`now()` },
-        setWhere: sql`${inventoryLevels.asOf} < excluded.as_of
-          or (${inventoryLevels.asOf} = excluded.as_of
-              and (${inventoryLevels.onHand}, ${inventoryLevels.allocated}) is distinct from (excluded.on_hand, excluded.allocated))`,
-      })
-      .returning({ productId: inventoryLevels.productId, warehouseCode: inventoryLevels.warehouseCode });
-    for (const r of rows) applied.add(levelKey(r.productId, r.warehouseCode));
+    const chunk = posts.slice(i, i + ROWS_PER_STATEMENT).map((p) => ({ product_id: p.productId, warehouse_code: p.warehouseCode, on_hand: p.onHand, allocated: p.allocated, as_of: p.asOf.toISOString() }));
+    const rows = await rowsOf<{ product_id: string; warehouse_code: string }>(
+      db,
+      sql`insert into ${inventoryLevels} (product_id, warehouse_code, on_hand, allocated, as_of, updated_at)
+        select p.product_id, p.warehouse_code, p.on_hand, p.allocated, p.as_of, now()
+        from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as p(product_id uuid, warehouse_code text, on_hand integer, allocated integer, as_of timestamptz)
+        on conflict (product_id, warehouse_code) do update
+          set on_hand = excluded.on_hand, allocated = excluded.allocated, as_of = excluded.as_of, updated_at = now()
+          where ${inventoryLevels.asOf} < excluded.as_of
+             or (${inventoryLevels.asOf} = excluded.as_of
+                 and (${inventoryLevels.onHand}, ${inventoryLevels.allocated}) is distinct from (excluded.on_hand, excluded.allocated))
+        returning product_id, warehouse_code`,
+    );
+    for (const r of rows) applied.add(levelKey(r.product_id, r.warehouse_code));
   }
   return applied;
 }
@@ -52,7 +73,7 @@ export const levelKey = (productId: string, warehouseCode: string) => `${product
 
 export async function levelsOf(db: Database, productIds: readonly string[]): Promise<LevelRow[]> {
   if (productIds.length === 0) return [];
-  return db.select().from(inventoryLevels).where(inArray(inventoryLevels.productId, [...new Set(productIds)]));
+  return db.select().from(inventoryLevels).where(inIds(inventoryLevels.productId, [...new Set(productIds)]));
 }
 
 /**
@@ -66,11 +87,11 @@ export async function markProductsDirty(db: Database, productIds: readonly strin
   const touched = new Set<string>();
   for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
     const chunk = ids.slice(i, i + ROWS_PER_STATEMENT);
-    const kits = db.select({ id: kitComponents.kitProductId }).from(kitComponents).where(inArray(kitComponents.componentProductId, chunk));
+    const kits = db.select({ id: kitComponents.kitProductId }).from(kitComponents).where(inIds(kitComponents.componentProductId, chunk));
     const rows = await db
       .update(listings)
       .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
-      .where(sql`${inArray(listings.productId, chunk)} or ${inArray(listings.productId, kits)}`)
+      .where(sql`${inIds(listings.productId, chunk)} or ${listings.productId} in ${kits}`)
       .returning({ connectionId: listings.connectionId });
     for (const r of rows) touched.add(r.connectionId);
   }
@@ -83,7 +104,7 @@ export async function markListingsDirty(db: Database, listingIds: readonly strin
     await db
       .update(listings)
       .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
-      .where(inArray(listings.id, listingIds.slice(i, i + ROWS_PER_STATEMENT)));
+      .where(inIds(listings.id, listingIds.slice(i, i + ROWS_PER_STATEMENT)));
   }
 }
 
@@ -103,7 +124,7 @@ export async function syncingConnections(db: Database, connectionIds: readonly s
     .from(connections)
     .where(
       and(
-        inArray(connections.id, [...connectionIds]),
+        inIds(connections.id, [...connectionIds]),
         eq(connections.status, 'completed'),
         eq(connections.active, true),
         sql`(${connections.settings} ->> 'syncInventory')::boolean is true`,
@@ -146,17 +167,13 @@ export async function dirtyBacklog(db: Database, connectionId: string): Promise<
 /** A listing's evaluation is done up to `generation`; a later mark keeps it dirty. */
 export async function settleListings(db: Database, settled: readonly { listingId: string; generation: number; skipReason: string | null }[]): Promise<void> {
   for (let i = 0; i < settled.length; i += ROWS_PER_STATEMENT) {
-    const chunk = settled.slice(i, i + ROWS_PER_STATEMENT);
-    const values = sql.join(
-      chunk.map((s) => sql`(${s.listingId}::uuid, ${s.generation}::integer, ${s.skipReason}::text)`),
-      sql`, `,
-    );
+    const chunk = settled.slice(i, i + ROWS_PER_STATEMENT).map((s) => ({ listing_id: s.listingId, generation: s.generation, skip_reason: s.skipReason }));
     await db.execute(sql`
       update ${listings} set
         inventory_pushed_generation = greatest(${listings.inventoryPushedGeneration}, v.generation),
         inventory_skip_reason = v.skip_reason,
         inventory_retry_after = null
-      from (values ${values}) as v(listing_id, generation, skip_reason)
+      from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as v(listing_id uuid, generation integer, skip_reason text)
       where ${listings.id} = v.listing_id`);
   }
 }
@@ -167,12 +184,23 @@ export async function deferListings(db: Database, listingIds: readonly string[],
   await db
     .update(listings)
     .set({ inventoryRetryAfter: sql`now() + ${`${retryAfterMs} milliseconds`}::interval` })
-    .where(inArray(listings.id, [...listingIds]));
+    .where(inIds(listings.id, [...new Set(listingIds)]));
 }
 
 export async function stockOf(db: Database, listingIds: readonly string[]): Promise<ListingStockRow[]> {
   if (listingIds.length === 0) return [];
-  return db.select().from(listingStock).where(inArray(listingStock.listingId, [...new Set(listingIds)]));
+  return db.select().from(listingStock).where(inIds(listingStock.listingId, [...new Set(listingIds)]));
+}
+
+export type PushBase = Pick<ListingStockRow, 'listingId' | 'channelLocationId' | 'channelQuantity' | 'lastPushedQuantity'>;
+
+/** What a push needs of stockOf: the compare-and-swap base and the last pushed quantity (not the explain inputs). */
+export async function pushBasesOf(db: Database, listingIds: readonly string[]): Promise<PushBase[]> {
+  if (listingIds.length === 0) return [];
+  return db
+    .select({ listingId: listingStock.listingId, channelLocationId: listingStock.channelLocationId, channelQuantity: listingStock.channelQuantity, lastPushedQuantity: listingStock.lastPushedQuantity })
+    .from(listingStock)
+    .where(inIds(listingStock.listingId, [...new Set(listingIds)]));
 }
 
 export type StockWrite =
@@ -183,43 +211,24 @@ export type StockWrite =
 export async function recordStock(db: Database, writes: readonly StockWrite[]): Promise<void> {
   for (let i = 0; i < writes.length; i += ROWS_PER_STATEMENT) {
     const chunk = writes.slice(i, i + ROWS_PER_STATEMENT);
-    const reads = chunk.filter((w) => w.kind === 'read');
-    const pushes = chunk.filter((w) => w.kind === 'pushed');
+    const reads = chunk.flatMap((w) => (w.kind === 'read' ? [{ listing_id: w.listingId, channel_location_id: w.channelLocationId, quantity: w.quantity }] : []));
+    const pushes = chunk.flatMap((w) => (w.kind === 'pushed' ? [{ listing_id: w.listingId, channel_location_id: w.channelLocationId, quantity: w.quantity, inputs: w.inputs ?? null }] : []));
     if (reads.length > 0) {
-      await db
-        .insert(listingStock)
-        .values(reads.map((w) => ({ listingId: w.listingId, channelLocationId: w.channelLocationId, channelQuantity: w.quantity, channelQuantitySource: 'read' as const, channelQuantityAt: sql`now()` })))
-        .onConflictDoUpdate({
-          target: [listingStock.listingId, listingStock.channelLocationId],
-          set: { channelQuantity: sql`excluded.channel_quantity`, channelQuantitySource: sql`excluded.channel_quantity_source`, channelQuantityAt: sql`now()` },
-        });
+      await db.execute(sql`
+        insert into ${listingStock} (listing_id, channel_location_id, channel_quantity, channel_quantity_source, channel_quantity_at)
+        select w.listing_id, w.channel_location_id, w.quantity, 'read', now()
+        from jsonb_to_recordset(${JSON.stringify(reads)}::jsonb) as w(listing_id uuid, channel_location_id text, quantity integer)
+        on conflict (listing_id, channel_location_id) do update
+          set channel_quantity = excluded.channel_quantity, channel_quantity_source = excluded.channel_quantity_source, channel_quantity_at = now()`);
     }
     if (pushes.length > 0) {
-      await db
-        .insert(listingStock)
-        .values(
-          pushes.map((w) => ({
-            listingId: w.listingId,
-            channelLocationId: w.channelLocationId,
-            channelQuantity: w.quantity,
-            channelQuantitySource: 'pushed' as const,
-            channelQuantityAt: sql`now()`,
-            lastPushedQuantity: w.quantity,
-            lastPushedAt: sql`now()`,
-            lastPushInputs: w.inputs,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: [listingStock.listingId, listingStock.channelLocationId],
-          set: {
-            channelQuantity: sql`excluded.channel_quantity`,
-            channelQuantitySource: sql`excluded.channel_quantity_source`,
-            channelQuantityAt: sql`now()`,
-            lastPushedQuantity: sql`excluded.last_pushed_quantity`,
-            lastPushedAt: sql`now()`,
-            lastPushInputs: sql`excluded.last_push_inputs`,
-          },
-        });
+      await db.execute(sql`
+        insert into ${listingStock} (listing_id, channel_location_id, channel_quantity, channel_quantity_source, channel_quantity_at, last_pushed_quantity, last_pushed_at, last_push_inputs)
+        select w.listing_id, w.channel_location_id, w.quantity, 'pushed', now(), w.quantity, now(), w.inputs
+        from jsonb_to_recordset(${JSON.stringify(pushes)}::jsonb) as w(listing_id uuid, channel_location_id text, quantity integer, inputs jsonb)
+        on conflict (listing_id, channel_location_id) do update
+          set channel_quantity = excluded.channel_quantity, channel_quantity_source = excluded.channel_quantity_source, channel_quantity_at = now(),
+              last_pushed_quantity = excluded.last_pushed_quantity, last_pushed_at = now(), last_push_inputs = excluded.last_push_inputs`);
     }
   }
 }
@@ -237,12 +246,12 @@ export interface KitComponentRow {
 
 export async function componentsOfKits(db: Database, kitProductIds: readonly string[]): Promise<KitComponentRow[]> {
   if (kitProductIds.length === 0) return [];
-  return db.select().from(kitComponents).where(inArray(kitComponents.kitProductId, [...new Set(kitProductIds)]));
+  return db.select().from(kitComponents).where(inIds(kitComponents.kitProductId, [...new Set(kitProductIds)]));
 }
 
 export async function productsById(db: Database, productIds: readonly string[]): Promise<Map<string, { id: string; sku: string; isKit: boolean }>> {
   if (productIds.length === 0) return new Map();
-  const rows = await db.select({ id: products.id, sku: products.sku, isKit: products.isKit }).from(products).where(inArray(products.id, [...new Set(productIds)]));
+  const rows = await db.select({ id: products.id, sku: products.sku, isKit: products.isKit }).from(products).where(inIds(products.id, [...new Set(productIds)]));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -260,7 +269,7 @@ export interface OpenOrderLine {
 export async function openOrderLines(db: Database, productIds: readonly string[]): Promise<OpenOrderLine[]> {
   if (productIds.length === 0) return [];
   const ids = [...new Set(productIds)];
-  const kits = db.select({ id: kitComponents.kitProductId }).from(kitComponents).where(inArray(kitComponents.componentProductId, ids));
+  const kits = db.select({ id: kitComponents.kitProductId }).from(kitComponents).where(inIds(kitComponents.componentProductId, ids));
   const rows = await db
     .select({ productId: orderLines.productId, quantityToShip: orderLines.quantityToShip, orderStatus: orders.status, releasedAt: orders.releasedAt })
     .from(orderLines)
@@ -269,7 +278,7 @@ export async function openOrderLines(db: Database, productIds: readonly string[]
       and(
         notInArray(orders.status, [...TERMINAL_STATUSES]),
         gt(orderLines.quantityToShip, 0),
-        sql`(${inArray(orderLines.productId, ids)} or ${inArray(orderLines.productId, kits)})`,
+        sql`(${inIds(orderLines.productId, ids)} or ${orderLines.productId} in ${kits})`,
       ),
     );
   return rows.filter((r): r is OpenOrderLine => r.productId !== null);
