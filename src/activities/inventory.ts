@@ -27,14 +27,14 @@ import type { InventoryDrift, InventoryReconcileSummary } from '../definitions';
 import { supports } from '../domain/capabilities';
 import type { ConnectionSettings } from '../domain/connection-settings';
 import { describeQuantity, planPush, type PushCandidate } from '../domain/inventory';
-import { type InventorySyncSettings, listingTargets, type LocationTarget } from '../domain/inventory-targets';
+import { inventorySyncSettings, type InventorySyncSettings, listingTargets, type LocationTarget } from '../domain/inventory-targets';
 import { triggerConnectionSchedules } from '../temporal/schedules';
 import { wakeConnections } from '../temporal/inventory-workflows';
 import type { InventoryActivities, InventoryPushOutcome } from '../workflows/inventory';
 import type { InventoryReconcileActivities } from '../workflows/inventory-reconcile';
 import { channelAdapterFor, loadConnection, type ChannelAdapterDeps } from './channel-adapter';
 import { toActivityFailure } from './channel-failures';
-import { storedSettings } from './connection-context';
+import { storedSettings, storeNameOf } from './connection-context';
 
 export interface InventoryActivityDeps extends ChannelAdapterDeps {
   db: Database;
@@ -65,20 +65,10 @@ interface Evaluated {
 export function createInventoryActivities(deps: InventoryActivityDeps): InventoryActivities & InventoryReconcileActivities {
   const { db } = deps;
 
-  function syncSettings(connection: ConnectionRow, settings: ConnectionSettings): InventorySyncSettings {
-    return {
-      channel: connection.channel,
-      method: settings.inventorySyncMethod,
-      buffer: settings.inventoryBuffer,
-      minimum: settings.inventoryMinimum,
-      locationMap: settings.locationMap,
-    };
-  }
-
   /** Why this connection pushes nothing now, or null when it syncs. */
   function notSyncing(connection: ConnectionRow, settings: ConnectionSettings): Exclude<InventoryPushOutcome, { kind: 'pushed' }> | null {
     if (!settings.syncInventory || !supports(connection.channel, 'inventorySync')) {
-      return { kind: 'sync_off', reason: `inventory sync is off for ${connection.displayName ?? connection.storeName ?? connection.id}` };
+      return { kind: 'sync_off', reason: `inventory sync is off for ${storeNameOf(connection)}` };
     }
     if (connection.status !== 'completed' || !connection.active) {
       return { kind: 'paused', reason: connection.active ? `connection is ${connection.status}` : 'connection is inactive', backlog: { ready: 0, waiting: 0, nextRetryInMs: null } };
@@ -98,7 +88,7 @@ export function createInventoryActivities(deps: InventoryActivityDeps): Inventor
       const settings = storedSettings(connection);
       const halted = notSyncing(connection, settings);
       if (halted) return halted.kind === 'paused' ? { ...halted, backlog: await dirtyBacklog(db, connectionId) } : halted;
-      const sync = syncSettings(connection, settings);
+      const sync = inventorySyncSettings(connection.channel, settings);
 
       const claimed = await dirtyListings(db, connectionId, LISTINGS_PER_CALL);
       const evaluated = await evaluate(claimed, sync);
@@ -232,7 +222,7 @@ export function createInventoryActivities(deps: InventoryActivityDeps): Inventor
       const settings = storedSettings(connection);
       const halted = notSyncing(connection, settings);
       if (halted) return { connectionId, state: 'skipped', reason: halted.reason, read: 0, drifted: 0, examples: [] };
-      const sync = syncSettings(connection, settings);
+      const sync = inventorySyncSettings(connection.channel, settings);
       const adapter = await channelAdapterFor(deps, connection, ADAPTER_TUNING);
 
       let read = 0;

@@ -2,6 +2,7 @@
 // the inventory rules of ./inventory applied to one listing with the stored facts around it.
 // Pure: the push, the reconcile and the explain endpoint load the same facts and get the same answer.
 import type { ChannelName } from './capabilities';
+import type { ConnectionSettings } from './connection-settings';
 import {
   type EpochMs,
   inFlightByProduct,
@@ -40,6 +41,11 @@ export interface InventorySyncSettings extends InventoryPolicy {
   channel: ChannelName;
   method: InventorySyncMethod;
   locationMap: Readonly<Record<string, string>>;
+}
+
+/** The settings of a connection that inventory quantities are computed from. */
+export function inventorySyncSettings(channel: ChannelName, settings: Pick<ConnectionSettings, 'inventorySyncMethod' | 'inventoryBuffer' | 'inventoryMinimum' | 'locationMap'>): InventorySyncSettings {
+  return { channel, method: settings.inventorySyncMethod, buffer: settings.inventoryBuffer, minimum: settings.inventoryMinimum, locationMap: settings.locationMap };
 }
 
 export interface TargetListing {

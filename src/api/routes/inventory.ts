@@ -7,7 +7,7 @@ import { levelKey, levelsOf, listingsForSku, loadInventoryFacts, stockOf, upsert
 import { findProductsBySku } from '../../db/repositories/products';
 import { parseConnectionSettings } from '../../domain/connection-settings';
 import { describeQuantity } from '../../domain/inventory';
-import { listingTargets } from '../../domain/inventory-targets';
+import { inventorySyncSettings, listingTargets } from '../../domain/inventory-targets';
 import { productsChanged } from '../../temporal/inventory-workflows';
 import { emptyInventoryView, inventoryStateQuery, workflowIds } from '../../definitions';
 import { ApiError, errorBody } from '../errors';
@@ -213,7 +213,7 @@ export const inventoryRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (ap
       if (rows.length === 0) throw new ApiError(404, 'not_found', `connection ${connectionId} has no listing with SKU ${sku}`);
       const facts = await loadInventoryFacts(db, rows.flatMap((r) => r.productId ?? []));
       const stock = await stockOf(db, rows.map((r) => r.id));
-      const sync = { channel: connection.channel, method: settings.inventorySyncMethod, buffer: settings.inventoryBuffer, minimum: settings.inventoryMinimum, locationMap: settings.locationMap };
+      const sync = inventorySyncSettings(connection.channel, settings);
       return {
         connectionId,
         sku,
