@@ -32,6 +32,8 @@ export interface ConnectionIntake {
   settings: ConnectionSettings;
   storeName: string;
   adapter: ChannelAdapter;
+  /** I-1: whether a store of the client syncs inventory (read once per call): only then do orders mark listings. */
+  clientSyncsInventory: boolean;
   /** I-1: connections whose listings this intake marked dirty; the caller wakes their inventory loops once for all. */
   inventoryToWake: Set<string>;
 }
@@ -88,6 +90,7 @@ export function createOrderIntake(deps: IntakeDeps) {
 
   /** I-1: marked now, with the order stored, so a crash before the wake-up loses no mark. */
   async function reservationsChanged(ctx: ConnectionIntake, productIds: readonly string[]): Promise<void> {
+    if (!ctx.clientSyncsInventory) return;
     for (const connectionId of await markProductsDirty(db, productIds)) ctx.inventoryToWake.add(connectionId);
   }
 

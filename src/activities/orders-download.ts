@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { PermanentError, type ChannelOrder } from '../channels';
 import { recordEvent, resolveEventGroups } from '../db/repositories/integration-events';
+import { clientSyncsInventory } from '../db/repositories/inventory';
 import { advanceHighWater, readHighWater } from '../db/repositories/sync-cursors';
 import type { OrdersDownloadCounts, OrdersDownloadMode } from '../definitions';
 import { addOrderCounts, emptyOrderCounts, orderWindow } from '../domain/order-download';
@@ -46,7 +47,14 @@ export function createOrdersDownloadActivities(deps: OrdersDownloadDeps) {
   async function connectionIntake(connectionId: string): Promise<ConnectionIntake> {
     const connection = await loadConnection(deps.db, connectionId);
     const adapter = await channelAdapterFor(deps, connection, { maxThrottleWaitMs: MAX_THROTTLE_WAIT_MS });
-    return { connection, settings: storedSettings(connection), storeName: storeNameOf(connection), adapter, inventoryToWake: new Set() };
+    return {
+      connection,
+      settings: storedSettings(connection),
+      storeName: storeNameOf(connection),
+      adapter,
+      clientSyncsInventory: await clientSyncsInventory(deps.db, connection.clientCode),
+      inventoryToWake: new Set(),
+    };
   }
 
   /** I-1: new and changed orders reserve stock; the stores that sync it recompute (one wake-up per page). */

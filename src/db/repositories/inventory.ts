@@ -116,6 +116,23 @@ export async function markConnectionDirty(db: Database, connectionId: string): P
     .where(and(eq(listings.connectionId, connectionId), isNotNull(listings.productId)));
 }
 
+/** Whether any store of this client pushes inventory now: otherwise nothing needs marking. */
+export async function clientSyncsInventory(db: Database, clientCode: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: connections.id })
+    .from(connections)
+    .where(
+      and(
+        eq(connections.clientCode, clientCode),
+        eq(connections.status, 'completed'),
+        eq(connections.active, true),
+        sql`(${connections.settings} ->> 'syncInventory')::boolean is true`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Of these connections, the ones that push inventory now. */
 export async function syncingConnections(db: Database, connectionIds: readonly string[]): Promise<string[]> {
   if (connectionIds.length === 0) return [];
