@@ -4,6 +4,7 @@ import type { OpenOrderLine as OpenOrderLineFact } from '../../domain/inventory'
 import type { FactLevel, InventoryFacts } from '../../domain/inventory-targets';
 import { TERMINAL_STATUSES } from '../../domain/order-status';
 import type { Database } from '../client';
+import type { ListingRow } from './listings';
 import { connections, inventoryLevels, kitComponents, listings, listingStock, orderLines, orders, products } from '../schema';
 
 /**
@@ -76,44 +77,48 @@ export async function levelsOf(db: Database, productIds: readonly string[]): Pro
   return db.select().from(inventoryLevels).where(inIds(inventoryLevels.productId, [...new Set(productIds)]));
 }
 
+/** Connections that push inventory now: completed, active, with inventory sync on. */
+const syncsNow = () =>
+  and(eq(connections.status, 'completed'), eq(connections.active, true), sql`(${connections.settings} ->> 'syncInventory')::boolean is true`);
+
+/**
+ * A mark adds one to the listing's dirty generation (never lost to a concurrent push) and ends a
+ * wait after a stale push. Only listings of stores that sync now are marked: a store that turns
+ * sync on later starts with nothing to push (I-3).
+ */
+async function markDirty(db: Database, which: SQL): Promise<string[]> {
+  const syncing = db.select({ id: connections.id }).from(connections).where(syncsNow());
+  const rows = await db
+    .update(listings)
+    .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
+    .where(and(which, sql`${listings.connectionId} in ${syncing}`))
+    .returning({ connectionId: listings.connectionId });
+  return rows.map((r) => r.connectionId);
+}
+
 /**
  * I-3: marks every listing whose quantity may follow these products (their own listings and the
- * listings of kits they are part of) and returns the connections whose loops should wake:
- * completed, active, with inventory sync on. A later push clears only what it computed from.
+ * listings of kits they are part of) and returns the connections whose loops should wake.
  */
 export async function markProductsDirty(db: Database, productIds: readonly string[]): Promise<string[]> {
   const ids = [...new Set(productIds)];
-  if (ids.length === 0) return [];
   const touched = new Set<string>();
   for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
     const chunk = ids.slice(i, i + ROWS_PER_STATEMENT);
     const kits = db.select({ id: kitComponents.kitProductId }).from(kitComponents).where(inIds(kitComponents.componentProductId, chunk));
-    const rows = await db
-      .update(listings)
-      .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
-      .where(sql`${inIds(listings.productId, chunk)} or ${listings.productId} in ${kits}`)
-      .returning({ connectionId: listings.connectionId });
-    for (const r of rows) touched.add(r.connectionId);
+    for (const id of await markDirty(db, sql`(${inIds(listings.productId, chunk)} or ${listings.productId} in ${kits})`)) touched.add(id);
   }
-  return syncingConnections(db, [...touched]);
+  return [...touched].sort();
 }
 
-/** I-7: listings whose store quantity drifted from what it should be. */
+/** Listings whose store quantity drifted (I-7), was re-linked (P-4) or syncs again (I-5). */
 export async function markListingsDirty(db: Database, listingIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < listingIds.length; i += ROWS_PER_STATEMENT) {
-    await db
-      .update(listings)
-      .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
-      .where(inIds(listings.id, listingIds.slice(i, i + ROWS_PER_STATEMENT)));
-  }
+  for (let i = 0; i < listingIds.length; i += ROWS_PER_STATEMENT) await markDirty(db, inIds(listings.id, listingIds.slice(i, i + ROWS_PER_STATEMENT)));
 }
 
 /** Settings that change every quantity (buffer, minimum, method, locations): the whole store is dirty. */
 export async function markConnectionDirty(db: Database, connectionId: string): Promise<void> {
-  await db
-    .update(listings)
-    .set({ inventoryDirtyGeneration: sql`${listings.inventoryDirtyGeneration} + 1`, inventoryRetryAfter: null })
-    .where(and(eq(listings.connectionId, connectionId), isNotNull(listings.productId)));
+  await markDirty(db, and(eq(listings.connectionId, connectionId), isNotNull(listings.productId))!);
 }
 
 /** Whether any store of this client pushes inventory now: otherwise nothing needs marking. */
@@ -121,14 +126,7 @@ export async function clientSyncsInventory(db: Database, clientCode: string): Pr
   const [row] = await db
     .select({ id: connections.id })
     .from(connections)
-    .where(
-      and(
-        eq(connections.clientCode, clientCode),
-        eq(connections.status, 'completed'),
-        eq(connections.active, true),
-        sql`(${connections.settings} ->> 'syncInventory')::boolean is true`,
-      ),
-    )
+    .where(and(eq(connections.clientCode, clientCode), syncsNow()))
     .limit(1);
   return row !== undefined;
 }
@@ -139,18 +137,12 @@ export async function syncingConnections(db: Database, connectionIds: readonly s
   const rows = await db
     .select({ id: connections.id })
     .from(connections)
-    .where(
-      and(
-        inIds(connections.id, [...connectionIds]),
-        eq(connections.status, 'completed'),
-        eq(connections.active, true),
-        sql`(${connections.settings} ->> 'syncInventory')::boolean is true`,
-      ),
-    );
+    .where(and(inIds(connections.id, [...connectionIds]), syncsNow()));
   return rows.map((r) => r.id).sort();
 }
 
-export type ListingRowForPush = typeof listings.$inferSelect;
+/** What a push reads of a listing: the whole row. */
+export type ListingRowForPush = ListingRow;
 
 /** Dirty listings of a connection whose wait after a stale push (if any) is over, in id order. */
 export async function dirtyListings(db: Database, connectionId: string, limit: number): Promise<ListingRowForPush[]> {
